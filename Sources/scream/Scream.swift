@@ -1,0 +1,3 @@
+import ScreamCore
+
+print("scream")
