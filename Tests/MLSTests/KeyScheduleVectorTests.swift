@@ -80,3 +80,18 @@ import Testing
         #expect(tally.passed == 3)
     }
 }
+
+@Suite struct PSKVectorTests {
+    @Test func externalPSKsCombineAsPSKSecretVectorsSay() throws {
+        var tally = Tally("psk_secret.json")
+        for entry in try Vectors.suite2("psk_secret.json", tally: &tally) {
+            let psks = (entry["psks"] as! [[String: Any]]).map { psk in
+                (id: PreSharedKeyID(kind: .external(id: psk.hex("psk_id")), nonce: psk.hex("psk_nonce")), secret: psk.hex("psk"))
+            }
+            #expect(PSKSecret.combine(psks) == entry.hex("psk_secret"))
+            tally.pass()
+        }
+        tally.report()
+        #expect(tally.passed == 11)
+    }
+}

@@ -88,3 +88,32 @@ enum TranscriptHash {
         return CipherSuite.hash(confirmed + w.bytes)
     }
 }
+
+/// The PSK secret that combines pre-shared keys into the key schedule (RFC 9420 §8.4).
+enum PSKSecret {
+    /// The PSK secret for `ids`, looked up in a store of external PSKs; resumption PSKs are not supported.
+    static func resolve(_ ids: [PreSharedKeyID], externalPSKs: [[UInt8]: [UInt8]]) throws(MLSError) -> [UInt8] {
+        var psks: [(id: PreSharedKeyID, secret: [UInt8])] = []
+        for id in ids {
+            guard case .external(let name) = id.kind else { throw .unsupported("resumption pre-shared keys") }
+            guard let secret = externalPSKs[name] else { throw .invalidValue("reference to an external PSK this member lacks") }
+            psks.append((id, secret))
+        }
+        return combine(psks)
+    }
+
+    /// Chains each PSK, labeled with its identifier, position and the count, into one secret.
+    static func combine(_ psks: [(id: PreSharedKeyID, secret: [UInt8])]) -> [UInt8] {
+        var combined = EpochSecrets.zero
+        for (index, psk) in psks.enumerated() {
+            var label = TLSWriter()
+            label.write(psk.id)
+            label.u16(UInt16(index))
+            label.u16(UInt16(psks.count))
+            let extracted = CipherSuite.extract(salt: EpochSecrets.zero, ikm: psk.secret)
+            let input = CipherSuite.expandWithLabel(secret: extracted, label: "derived psk", context: label.bytes, length: CipherSuite.hashLength)
+            combined = CipherSuite.extract(salt: input, ikm: combined)
+        }
+        return combined
+    }
+}

@@ -13,6 +13,12 @@ public struct PreSharedKeyID: TLSCodable, Hashable {
     /// A fresh nonce.
     public var nonce: [UInt8]
 
+    /// Names a PSK.
+    public init(kind: Kind, nonce: [UInt8]) {
+        self.kind = kind
+        self.nonce = nonce
+    }
+
     public func encode(to writer: inout TLSWriter) {
         switch kind {
         case .external(let id):

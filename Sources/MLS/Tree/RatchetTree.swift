@@ -54,8 +54,9 @@ public struct RatchetTree: TLSCodable, Hashable {
     /// Indices of non-blank leaves.
     public var occupiedLeaves: [UInt32] { (0..<leafCount).filter { leaf($0) != nil } }
 
+    /// The node at an index; nil when blank or beyond the tree.
     subscript(node: UInt32) -> Node? {
-        get { nodes[Int(node)] }
+        get { Int(node) < nodes.count ? nodes[Int(node)] : nil }
         set { nodes[Int(node)] = newValue }
     }
 

@@ -1,0 +1,158 @@
+import Crypto
+
+/// One member's state of an MLS group in its current epoch (RFC 9420 §8, §11, §12).
+///
+/// A value type: operations that start a new epoch return or produce a new `Group`, so a
+/// caller can hold the current epoch while a commit it sent is pending.
+public struct Group: Sendable {
+    /// The group context of the current epoch.
+    public private(set) var context: GroupContext
+    /// The public ratchet tree.
+    public private(set) var tree: RatchetTree
+    /// This member's leaf index.
+    public private(set) var ownLeaf: UInt32
+    var secrets: EpochSecrets
+    var interimTranscriptHash: [UInt8]
+    var privateKeys: TreeKEM.PrivateKeys
+    let signatureKey: P256.Signing.PrivateKey
+    /// External pre-shared keys by identifier.
+    var externalPSKs: [[UInt8]: [UInt8]]
+    /// Proposals received in this epoch, in arrival order.
+    public private(set) var cachedProposals: [CachedProposal] = []
+
+    /// A proposal received in the current epoch and its ProposalRef.
+    public struct CachedProposal: Sendable, Hashable {
+        /// RefHash("MLS 1.0 Proposal Reference", AuthenticatedContent).
+        public let reference: [UInt8]
+        /// The proposal.
+        public let proposal: Proposal
+        /// Who sent it.
+        public let sender: Sender
+    }
+
+    /// The group identifier.
+    public var groupID: [UInt8] { context.groupID }
+
+    /// The current epoch number.
+    public var epoch: UInt64 { context.epoch }
+
+    /// The epoch authenticator (RFC 9420 §8.7).
+    public var epochAuthenticator: [UInt8] { secrets.epochAuthenticator }
+
+    /// MLS-Exporter(label, context, length) for the current epoch (RFC 9420 §8.5).
+    public func exportSecret(label: String, context: [UInt8], length: Int) -> [UInt8] {
+        secrets.export(label: Array(label.utf8), context: context, length: length)
+    }
+
+    /// The group's external senders, from its `external_senders` extension.
+    public var externalSenders: [ExternalSender] {
+        guard let data = context.extensions.payload(Extension.externalSenders) else { return [] }
+        var reader = TLSReader(data)
+        return (try? reader.vector(of: ExternalSender.self)) ?? []
+    }
+
+    /// The leaf indices and leaf nodes of every current member.
+    public var members: [(index: UInt32, leaf: LeafNode)] {
+        tree.occupiedLeaves.compactMap { i in tree.leaf(i).map { (i, $0) } }
+    }
+
+    /// Creates a group with this client as its sole member, at epoch 0 (RFC 9420 §11).
+    public init(groupID: [UInt8], credential: Credential, signatureKey: P256.Signing.PrivateKey,
+                extensions: [Extension], capabilities: Capabilities = .supported) throws(MLSError) {
+        guard extensions.hasUniqueTypes else { throw .invalidValue("group context extension list with duplicate types") }
+        if let data = extensions.payload(Extension.externalSenders) {
+            var reader = TLSReader(data)
+            _ = try reader.vector(of: ExternalSender.self)
+            try reader.finish()
+        }
+        let encryptionKey = P256.KeyAgreement.PrivateKey()
+        var leaf = LeafNode(encryptionKey: Array(encryptionKey.publicKey.x963Representation),
+                            signatureKey: Array(signatureKey.publicKey.x963Representation),
+                            credential: credential, capabilities: capabilities, source: .keyPackage(.unlimited),
+                            extensions: [], signature: [])
+        try leaf.sign(with: signatureKey, groupID: groupID, leafIndex: 0)
+        let tree = RatchetTree(firstLeaf: leaf)
+        let context = GroupContext(groupID: groupID, epoch: 0, treeHash: tree.rootHash, confirmedTranscriptHash: [], extensions: extensions)
+        let secrets = EpochSecrets(joinerSecret: TreeKEM.randomBytes(CipherSuite.hashLength), context: context)
+        self.init(context: context, tree: tree, ownLeaf: 0, secrets: secrets,
+                  interimTranscriptHash: TranscriptHash.interim(confirmed: [], confirmationTag: secrets.confirmationTag(for: [])),
+                  privateKeys: [0: encryptionKey], signatureKey: signatureKey, externalPSKs: [:])
+    }
+
+    init(context: GroupContext, tree: RatchetTree, ownLeaf: UInt32, secrets: EpochSecrets, interimTranscriptHash: [UInt8],
+         privateKeys: TreeKEM.PrivateKeys, signatureKey: P256.Signing.PrivateKey, externalPSKs: [[UInt8]: [UInt8]]) {
+        self.context = context
+        self.tree = tree
+        self.ownLeaf = ownLeaf
+        self.secrets = secrets
+        self.interimTranscriptHash = interimTranscriptHash
+        self.privateKeys = privateKeys
+        self.signatureKey = signatureKey
+        self.externalPSKs = externalPSKs
+    }
+
+    /// The PSK secret for a list of PSKs; only external PSKs this member holds can be used.
+    func pskSecret(_ ids: [PreSharedKeyID]) throws(MLSError) -> [UInt8] {
+        try PSKSecret.resolve(ids, externalPSKs: externalPSKs)
+    }
+
+    /// Forgets cached proposals with the given references (for example when a delivery service revokes them).
+    public mutating func removeCachedProposals(references: [[UInt8]]) {
+        let drop = Set(references)
+        cachedProposals.removeAll { drop.contains($0.reference) }
+    }
+
+    /// Checks a received PublicMessage's group, epoch, sender, membership tag and signature (RFC 9420 §6).
+    func verify(_ message: PublicMessage) throws(MLSError) -> AuthenticatedContent {
+        let content = message.content
+        guard content.groupID == groupID, content.epoch == epoch else { throw .wrongGroupOrEpoch }
+        let signer: [UInt8]
+        switch content.sender {
+        case .member(let index):
+            guard let leaf = tree.leaf(index) else { throw .invalidValue("sender leaf index") }
+            guard let tag = message.membershipTag,
+                  CipherSuite.equalMACs(tag, CipherSuite.mac(key: secrets.membershipKey, data: message.tbm(context: context)))
+            else { throw .badMAC("membership tag") }
+            signer = leaf.signatureKey
+        case .external(let index):
+            let senders = externalSenders
+            guard index < senders.count else { throw .invalidValue("external sender index") }
+            guard case .proposal = content.content else { throw .invalidValue("external sender content type") }
+            signer = senders[Int(index)].signatureKey
+        case .newMemberProposal, .newMemberCommit:
+            throw .unsupported("new-member senders")
+        }
+        if case .application = content.content { throw .invalidValue("application data in a PublicMessage") }
+        try CipherSuite.verifyWithLabel(publicKey: signer, label: "FramedContentTBS",
+                                        content: content.tbs(wireFormat: .publicMessage, context: context), signature: message.auth.signature)
+        return message.authenticatedContent
+    }
+
+    /// Verifies a proposal message and caches it for a later commit; returns its ProposalRef.
+    ///
+    /// Members' proposals need a valid membership tag; external senders' proposals are checked
+    /// against the `external_senders` extension. Only Add and Remove proposals are accepted.
+    @discardableResult
+    public mutating func cacheProposal(_ message: MLSMessage) throws(MLSError) -> [UInt8] {
+        guard case .publicMessage(let publicMessage) = message else { throw .unsupported("proposals not sent as PublicMessage") }
+        let authenticated = try verify(publicMessage)
+        guard case .proposal(let proposal) = authenticated.content.content else { throw .invalidValue("content type for a proposal") }
+        try checkSupported(proposal)
+        let reference = authenticated.proposalReference
+        guard !cachedProposals.contains(where: { $0.reference == reference }) else { return reference }
+        cachedProposals.append(CachedProposal(reference: reference, proposal: proposal, sender: authenticated.content.sender))
+        return reference
+    }
+
+    func checkSupported(_ proposal: Proposal) throws(MLSError) {
+        switch proposal {
+        case .add, .remove: return
+        case .preSharedKey(let id):
+            guard case .external = id.kind else { throw .unsupported("resumption pre-shared keys") }
+        case .update: throw .unsupported("Update proposals")
+        case .reInit: throw .unsupported("ReInit proposals")
+        case .externalInit: throw .unsupported("ExternalInit proposals")
+        case .groupContextExtensions: throw .unsupported("GroupContextExtensions proposals")
+        }
+    }
+}

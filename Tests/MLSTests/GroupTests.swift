@@ -1,0 +1,103 @@
+import Crypto
+import Testing
+@testable import MLS
+
+/// A delivery service and its clients, driven only through the public Group API.
+struct GroupHarness {
+    let groupID: [UInt8] = Array("harness group".utf8)
+    let gateway = ExternalProposer(signatureKey: P256.Signing.PrivateKey(), credential: .basic(identity: Array("gateway".utf8)))
+    /// Members by identity number; nil once removed.
+    var members: [Int: Group] = [:]
+
+    init() throws {
+        members[0] = try Group(groupID: groupID, credential: Self.credential(0), signatureKey: P256.Signing.PrivateKey(),
+                               extensions: [ExternalSender.extensionFor([gateway.sender])])
+    }
+
+    static func credential(_ id: Int) -> Credential { .basic(identity: withUnsafeBytes(of: UInt64(id).bigEndian) { Array($0) }) }
+
+    /// Sends a gateway proposal through the wire encoding to every member.
+    mutating func broadcast(_ proposal: Proposal) throws {
+        let epoch = members.values.first!.epoch
+        let wire = try gateway.propose(proposal, groupID: groupID, epoch: epoch).tlsBytes
+        for id in members.keys { try members[id]!.cacheProposal(try MLSMessage(tlsBytes: wire)) }
+    }
+
+    /// Has `committer` commit every cached proposal; everyone else processes it and joiners join.
+    mutating func commit(by committer: Int, joiners: [Int: KeyPackageBundle]) throws {
+        let output = try members[committer]!.createCommit()
+        let commitWire = output.message.tlsBytes
+        for id in members.keys where id != committer {
+            if try members[id]!.processCommit(try MLSMessage(tlsBytes: commitWire)) == .removedSelf { members[id] = nil }
+        }
+        members[committer] = output.group
+        if let welcome = output.welcome {
+            let welcomeWire = welcome.tlsBytes
+            for (id, bundle) in joiners { members[id] = try Group(welcome: try Welcome(tlsBytes: welcomeWire), keyPackage: bundle) }
+        }
+    }
+
+    /// Whether every member derives the same exporter secret and epoch authenticator in the same epoch.
+    func agree() -> Bool {
+        let groups = Array(members.values)
+        let exports = Set(groups.map { $0.exportSecret(label: "Discord Secure Frames v0", context: [1, 2, 3, 4, 5, 6, 7, 8], length: 16) })
+        return Set(groups.map(\.epochAuthenticator)).count == 1 && exports.count == 1 && Set(groups.map(\.epoch)).count == 1
+    }
+
+    func leaf(of id: Int) -> UInt32 { members[id]!.ownLeaf }
+}
+
+@Suite struct GroupTests {
+    @Test(arguments: [2, 3, 5])
+    func membersAddedAndRemovedThroughExternalProposalsAgreeAtEveryEpoch(size: Int) throws {
+        var harness = try GroupHarness()
+        #expect(harness.agree())
+        for id in 1..<size {
+            let bundle = try KeyPackageBundle(credential: GroupHarness.credential(id), signatureKey: P256.Signing.PrivateKey())
+            try harness.broadcast(.add(bundle.keyPackage))
+            try harness.commit(by: (id - 1) / 2, joiners: [id: bundle])
+            #expect(harness.members.count == id + 1)
+            #expect(harness.agree())
+        }
+        #expect(harness.members[0]!.epoch == UInt64(size - 1))
+        try harness.broadcast(.remove(leaf: harness.leaf(of: size - 1)))
+        try harness.commit(by: 0, joiners: [:])
+        #expect(harness.members.count == size - 1)
+        #expect(harness.agree())
+        if size > 2 {
+            try harness.broadcast(.remove(leaf: harness.leaf(of: 0)))
+            try harness.commit(by: 1, joiners: [:])
+            #expect(harness.members.count == size - 2)
+            #expect(harness.agree())
+        }
+    }
+
+    @Test func oneCommitCanAddSeveralMembers() throws {
+        var harness = try GroupHarness()
+        var joiners: [Int: KeyPackageBundle] = [:]
+        for id in 1...3 {
+            let bundle = try KeyPackageBundle(credential: GroupHarness.credential(id), signatureKey: P256.Signing.PrivateKey())
+            joiners[id] = bundle
+            try harness.broadcast(.add(bundle.keyPackage))
+        }
+        try harness.commit(by: 0, joiners: joiners)
+        #expect(harness.members.count == 4)
+        #expect(harness.agree())
+    }
+
+    @Test func proposalsFromAnUnknownExternalSenderAreRejected() throws {
+        var harness = try GroupHarness()
+        let impostor = ExternalProposer(signatureKey: P256.Signing.PrivateKey(), credential: .basic(identity: [9]))
+        let bundle = try KeyPackageBundle(credential: GroupHarness.credential(1), signatureKey: P256.Signing.PrivateKey())
+        let message = try impostor.propose(.add(bundle.keyPackage), groupID: harness.groupID, epoch: 0)
+        #expect(throws: MLSError.badSignature) { try harness.members[0]!.cacheProposal(message) }
+        let stale = try harness.gateway.propose(.add(bundle.keyPackage), groupID: harness.groupID, epoch: 7)
+        #expect(throws: MLSError.wrongGroupOrEpoch) { try harness.members[0]!.cacheProposal(stale) }
+    }
+
+    @Test func unsupportedProposalTypesAreRejectedCleanly() throws {
+        var harness = try GroupHarness()
+        let message = try harness.gateway.propose(.groupContextExtensions([]), groupID: harness.groupID, epoch: 0)
+        #expect(throws: MLSError.unsupported("GroupContextExtensions proposals")) { try harness.members[0]!.cacheProposal(message) }
+    }
+}
