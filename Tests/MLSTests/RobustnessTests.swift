@@ -80,3 +80,33 @@ import Testing
         #expect(rejected > 0)
     }
 }
+
+@Suite struct TreeRobustnessTests {
+    @Test func mutatedRatchetTreesAreRejectedOrValidNeverCrash() throws {
+        var tally = 0
+        var rejected = 0
+        // The two smallest suite-2 trees keep the run short; each mutation re-verifies every leaf signature.
+        for entry in try Vectors.load("tree-validation.json").filter({ $0["cipher_suite"] as? Int == 2 }).prefix(2) {
+            let bytes = entry.hex("tree")
+            let groupID = entry.hex("group_id")
+            for i in bytes.indices {
+                for delta: UInt8 in [0x01, 0xff] {
+                    var copy = bytes
+                    copy[i] ^= delta
+                    tally += 1
+                    do {
+                        let tree = try RatchetTree(tlsBytes: copy)
+                        let context = GroupContext(groupID: groupID, epoch: 0, treeHash: tree.rootHash, confirmedTranscriptHash: [], extensions: [])
+                        try LeafValidation.validateTree(tree, context: context)
+                        #expect(tree.tlsBytes == copy)
+                    } catch {
+                        rejected += 1
+                    }
+                }
+            }
+        }
+        print("[robustness] \(tally) mutated ratchet trees: \(rejected) rejected, \(tally - rejected) still valid")
+        #expect(tally > 0)
+        #expect(rejected > 0)
+    }
+}

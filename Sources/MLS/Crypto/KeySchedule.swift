@@ -93,6 +93,7 @@ enum TranscriptHash {
 enum PSKSecret {
     /// The PSK secret for `ids`, looked up in a store of external PSKs; resumption PSKs are not supported.
     static func resolve(_ ids: [PreSharedKeyID], externalPSKs: [[UInt8]: [UInt8]]) throws(MLSError) -> [UInt8] {
+        guard ids.count <= Int(UInt16.max) else { throw .invalidValue("number of pre-shared keys") }
         var psks: [(id: PreSharedKeyID, secret: [UInt8])] = []
         for id in ids {
             guard case .external(let name) = id.kind else { throw .unsupported("resumption pre-shared keys") }

@@ -92,6 +92,7 @@ public struct FramedContent: TLSCodable, Hashable {
     /// The content.
     public var content: Content
 
+    /// Creates framed content.
     public init(groupID: [UInt8], epoch: UInt64, sender: Sender, authenticatedData: [UInt8], content: Content) {
         self.groupID = groupID
         self.epoch = epoch
@@ -144,6 +145,7 @@ public struct FramedContentAuthData: Hashable, Sendable {
     /// The confirmation tag; present exactly when the content is a commit.
     public var confirmationTag: [UInt8]?
 
+    /// Creates authentication data; pass a confirmation tag exactly for commits.
     public init(signature: [UInt8], confirmationTag: [UInt8]?) {
         self.signature = signature
         self.confirmationTag = confirmationTag
@@ -169,6 +171,7 @@ public struct AuthenticatedContent: TLSCodable, Hashable {
     /// Its authentication data.
     public var auth: FramedContentAuthData
 
+    /// Pairs content with its wire format and authentication.
     public init(wireFormat: WireFormat, content: FramedContent, auth: FramedContentAuthData) {
         self.wireFormat = wireFormat
         self.content = content
@@ -209,6 +212,7 @@ public struct PublicMessage: TLSCodable, Hashable {
     /// The membership tag; present exactly when the sender is a member.
     public var membershipTag: [UInt8]?
 
+    /// Creates a PublicMessage; pass a membership tag exactly for member senders.
     public init(content: FramedContent, auth: FramedContentAuthData, membershipTag: [UInt8]?) {
         self.content = content
         self.auth = auth

@@ -15,6 +15,7 @@ public struct GroupContext: TLSCodable, Hashable {
     /// Group context extensions.
     public var extensions: [Extension]
 
+    /// Creates a group context for MLS 1.0 and cipher suite 2 unless told otherwise.
     public init(version: UInt16 = 1, cipherSuite: UInt16 = CipherSuite.id, groupID: [UInt8], epoch: UInt64,
                 treeHash: [UInt8], confirmedTranscriptHash: [UInt8], extensions: [Extension]) {
         self.version = version

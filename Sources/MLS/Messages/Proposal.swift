@@ -143,6 +143,7 @@ public struct UpdatePathNode: TLSCodable, Hashable {
         writer.vector(encryptedPathSecret)
     }
 
+    /// Creates an UpdatePath node.
     public init(encryptionKey: [UInt8], encryptedPathSecret: [HPKECiphertext]) {
         self.encryptionKey = encryptionKey
         self.encryptedPathSecret = encryptedPathSecret
@@ -161,6 +162,7 @@ public struct UpdatePath: TLSCodable, Hashable {
     /// One entry per node of the committer's filtered direct path.
     public var nodes: [UpdatePathNode]
 
+    /// Creates an UpdatePath.
     public init(leafNode: LeafNode, nodes: [UpdatePathNode]) {
         self.leafNode = leafNode
         self.nodes = nodes
@@ -184,6 +186,7 @@ public struct Commit: TLSCodable, Hashable {
     /// The committer's UpdatePath.
     public var path: UpdatePath?
 
+    /// Creates a commit.
     public init(proposals: [ProposalOrRef], path: UpdatePath?) {
         self.proposals = proposals
         self.path = path

@@ -13,6 +13,7 @@ public struct GroupInfo: TLSCodable, Hashable {
     /// SignWithLabel(., "GroupInfoTBS", GroupInfoTBS).
     public var signature: [UInt8]
 
+    /// Creates a GroupInfo from its fields.
     public init(groupContext: GroupContext, extensions: [Extension], confirmationTag: [UInt8], signer: UInt32, signature: [UInt8]) {
         self.groupContext = groupContext
         self.extensions = extensions
@@ -65,6 +66,7 @@ public struct GroupSecrets: TLSCodable, Hashable {
     /// PSKs used in the epoch.
     public var psks: [PreSharedKeyID]
 
+    /// Creates group secrets.
     public init(joinerSecret: [UInt8], pathSecret: [UInt8]?, psks: [PreSharedKeyID]) {
         self.joinerSecret = joinerSecret
         self.pathSecret = pathSecret
@@ -91,6 +93,7 @@ public struct EncryptedGroupSecrets: TLSCodable, Hashable {
     /// GroupSecrets encrypted to the key package's init key.
     public var encryptedGroupSecrets: HPKECiphertext
 
+    /// Creates an entry for one new member.
     public init(newMember: [UInt8], encryptedGroupSecrets: HPKECiphertext) {
         self.newMember = newMember
         self.encryptedGroupSecrets = encryptedGroupSecrets
@@ -116,6 +119,7 @@ public struct Welcome: TLSCodable, Hashable {
     /// GroupInfo encrypted under the welcome key.
     public var encryptedGroupInfo: [UInt8]
 
+    /// Creates a Welcome.
     public init(cipherSuite: UInt16, secrets: [EncryptedGroupSecrets], encryptedGroupInfo: [UInt8]) {
         self.cipherSuite = cipherSuite
         self.secrets = secrets

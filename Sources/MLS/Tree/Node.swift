@@ -7,6 +7,7 @@ public struct ParentNode: TLSCodable, Hashable {
     /// Leaves added below this node since its key was last set, ascending.
     public var unmergedLeaves: [UInt32]
 
+    /// Creates a parent node.
     public init(encryptionKey: [UInt8], parentHash: [UInt8], unmergedLeaves: [UInt32]) {
         self.encryptionKey = encryptionKey
         self.parentHash = parentHash
