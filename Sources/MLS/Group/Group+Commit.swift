@@ -97,7 +97,7 @@ extension Group {
         let tag = nextSecrets.confirmationTag(for: confirmed)
         authenticated.auth.confirmationTag = tag
         var message = PublicMessage(content: content, auth: authenticated.auth, membershipTag: nil)
-        message.membershipTag = CipherSuite.mac(key: secrets.membershipKey, data: message.tbm(context: context))
+        message.attachMembershipTag(key: secrets.membershipKey, context: context)
 
         let next = Group(context: nextContext, tree: applied.tree, ownLeaf: ownLeaf, secrets: nextSecrets,
                          interimTranscriptHash: TranscriptHash.interim(confirmed: confirmed, confirmationTag: tag),

@@ -110,9 +110,7 @@ public struct Group: Sendable {
         switch content.sender {
         case .member(let index):
             guard let leaf = tree.leaf(index) else { throw .invalidValue("sender leaf index") }
-            guard let tag = message.membershipTag,
-                  CipherSuite.equalMACs(tag, CipherSuite.mac(key: secrets.membershipKey, data: message.tbm(context: context)))
-            else { throw .badMAC("membership tag") }
+            try message.verifyMembershipTag(key: secrets.membershipKey, context: context)
             signer = leaf.signatureKey
         case .external(let index):
             let senders = externalSenders
@@ -123,8 +121,7 @@ public struct Group: Sendable {
             throw .unsupported("new-member senders")
         }
         if case .application = content.content { throw .invalidValue("application data in a PublicMessage") }
-        try CipherSuite.verifyWithLabel(publicKey: signer, label: "FramedContentTBS",
-                                        content: content.tbs(wireFormat: .publicMessage, context: context), signature: message.auth.signature)
+        try message.verifySignature(publicKey: signer, context: context)
         return message.authenticatedContent
     }
 

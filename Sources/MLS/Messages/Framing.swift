@@ -236,6 +236,24 @@ public struct PublicMessage: TLSCodable, Hashable {
         AuthenticatedContent(wireFormat: .publicMessage, content: content, auth: auth)
     }
 
+    /// Sets the membership tag for a member sender (RFC 9420 §6.2).
+    mutating func attachMembershipTag(key: [UInt8], context: GroupContext) {
+        membershipTag = CipherSuite.mac(key: key, data: tbm(context: context))
+    }
+
+    /// Checks the membership tag in constant time.
+    func verifyMembershipTag(key: [UInt8], context: GroupContext) throws(MLSError) {
+        guard let tag = membershipTag, CipherSuite.equalMACs(tag, CipherSuite.mac(key: key, data: tbm(context: context))) else {
+            throw .badMAC("membership tag")
+        }
+    }
+
+    /// Checks the sender's signature over FramedContentTBS.
+    func verifySignature(publicKey: [UInt8], context: GroupContext) throws(MLSError) {
+        try CipherSuite.verifyWithLabel(publicKey: publicKey, label: "FramedContentTBS",
+                                        content: content.tbs(wireFormat: .publicMessage, context: context), signature: auth.signature)
+    }
+
     /// AuthenticatedContentTBM: what the membership tag covers.
     func tbm(context: GroupContext) -> [UInt8] {
         var w = TLSWriter()
