@@ -101,3 +101,28 @@ struct GroupHarness {
         #expect(throws: MLSError.unsupported("GroupContextExtensions proposals")) { try harness.members[0]!.cacheProposal(message) }
     }
 }
+
+@Suite struct ProposalCacheTests {
+    @Test func invalidAddsAndRemovesAreRejectedWhenCached() throws {
+        var harness = try GroupHarness()
+        var bundle = try KeyPackageBundle(credential: GroupHarness.credential(1), signatureKey: P256.Signing.PrivateKey()).keyPackage
+        bundle.extensions = [Extension(type: 0xff00, data: [1])]
+        let forged = try harness.gateway.propose(.add(bundle), groupID: harness.groupID, epoch: 0)
+        #expect(throws: MLSError.badSignature) { try harness.members[0]!.cacheProposal(forged) }
+        let removeStranger = try harness.gateway.propose(.remove(leaf: 5), groupID: harness.groupID, epoch: 0)
+        #expect(throws: MLSError.invalidProposal("a Remove names a blank or missing leaf")) { try harness.members[0]!.cacheProposal(removeStranger) }
+        #expect(harness.members[0]!.cachedProposals.isEmpty)
+    }
+
+    @Test func revokedProposalsAreNotCommitted() throws {
+        var harness = try GroupHarness()
+        let first = try KeyPackageBundle(credential: GroupHarness.credential(1), signatureKey: P256.Signing.PrivateKey())
+        let second = try KeyPackageBundle(credential: GroupHarness.credential(2), signatureKey: P256.Signing.PrivateKey())
+        try harness.broadcast(.add(first.keyPackage))
+        let revoked = try harness.members[0]!.cacheProposal(try harness.gateway.propose(.add(second.keyPackage), groupID: harness.groupID, epoch: 0))
+        harness.members[0]!.removeCachedProposals(references: [revoked])
+        try harness.commit(by: 0, joiners: [1: first])
+        #expect(harness.members.count == 2)
+        #expect(harness.agree())
+    }
+}

@@ -128,13 +128,19 @@ public struct Group: Sendable {
     /// Verifies a proposal message and caches it for a later commit; returns its ProposalRef.
     ///
     /// Members' proposals need a valid membership tag; external senders' proposals are checked
-    /// against the `external_senders` extension. Only Add and Remove proposals are accepted.
+    /// against the `external_senders` extension. Add, Remove and external PreSharedKey proposals
+    /// are accepted; an Add's key package must be valid and a Remove must name a current member.
     @discardableResult
     public mutating func cacheProposal(_ message: MLSMessage) throws(MLSError) -> [UInt8] {
         guard case .publicMessage(let publicMessage) = message else { throw .unsupported("proposals not sent as PublicMessage") }
         let authenticated = try verify(publicMessage)
         guard case .proposal(let proposal) = authenticated.content.content else { throw .invalidValue("content type for a proposal") }
         try checkSupported(proposal)
+        switch proposal {
+        case .add(let keyPackage): try keyPackage.validate()
+        case .remove(let leaf): guard tree.leaf(leaf) != nil else { throw .invalidProposal("a Remove names a blank or missing leaf") }
+        default: break
+        }
         let reference = authenticated.proposalReference
         guard !cachedProposals.contains(where: { $0.reference == reference }) else { return reference }
         cachedProposals.append(CachedProposal(reference: reference, proposal: proposal, sender: authenticated.content.sender))
