@@ -55,7 +55,6 @@ class Records:
     identify: dict | None = None
     voice_identify: dict | None = None
     select_protocol: dict | None = None
-    speaking: list[tuple[float, dict]] = field(default_factory=list)
     media: list[MediaRecord] = field(default_factory=list)
     rejected_packets: list[str] = field(default_factory=list)
     voice_joins: list[str | None] = field(default_factory=list)
@@ -281,8 +280,6 @@ class FakeDiscord:
                         self.dave.send_external_sender(client)
                 elif op == 3 and client:
                     client.send_json(6, {"t": d.get("t")})
-                elif op == 5:
-                    self.records.speaking.append((time.monotonic(), d))
                 elif op == 7 and client:
                     client.send_json(9, None)
                 elif client:

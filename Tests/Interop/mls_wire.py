@@ -24,7 +24,6 @@ CONTENT_COMMIT = 3
 PROPOSAL_ADD = 1
 PROPOSAL_REMOVE = 3
 CREDENTIAL_BASIC = 1
-PROPOSAL_OR_REF_PROPOSAL = 1
 PROPOSAL_OR_REF_REFERENCE = 2
 
 
@@ -95,11 +94,6 @@ def key_package_ref(key_package: bytes) -> bytes:
 def proposal_ref(public_message: bytes) -> bytes:
     """ProposalRef of a proposal MLSMessage: RefHash over its AuthenticatedContent."""
     return ref_hash(b"MLS 1.0 Proposal Reference", public_message[2:])
-
-
-def user_id_identity(user_id: int) -> bytes:
-    """DAVE basic credential identity: the user id as 8 bytes big-endian."""
-    return user_id.to_bytes(8, "big")
 
 
 @dataclass(frozen=True)

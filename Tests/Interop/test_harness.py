@@ -124,7 +124,8 @@ def test_leaver_is_removed_and_cannot_decrypt_the_next_epoch(pki: TestPKI) -> No
 def test_sole_member_reset_then_a_new_group_with_a_newcomer(pki: TestPKI) -> None:
     async def scenario() -> None:
         async with running_fake(pki) as fake:
-            a, b = fake.add_participant(A), fake.add_participant(B)
+            a = fake.add_participant(A)
+            fake.add_participant(B)
             await settled(fake, {A, B})
             fake.remove_participant(B)
             await fake.dave.wait_for(lambda: A in fake.dave.key_packages and not fake.dave.established, 10,

@@ -192,7 +192,8 @@ def test_c_participant_leaves_mid_play_and_bot_keeps_playing(bot, pki: TestPKI) 
     async def scenario() -> None:
         async with playing(bot, pki, 4) as (fake, scream):
             bot_id = fake.bot_user_id
-            a, b = fake.add_participant(A), fake.add_participant(B)
+            a = fake.add_participant(A)
+            fake.add_participant(B)
             a.commits = False  # B commits the bot's Add; after B leaves only the bot can commit
             await settled(fake, {A, B})
             await scream.start()
