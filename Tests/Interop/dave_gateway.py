@@ -91,6 +91,7 @@ class DaveGateway:
         self.established = False
         self.epoch = 0
         self.leaves: list[int | None] = []
+        self.stale: set[int] = set()  # members that reset their MLS state and wait to be re-added
         self.proposals: dict[int, list[Proposal]] = {}  # recipient -> proposals sent this epoch
         self.pending_adds: dict[int, Proposal] = {}  # unestablished group: one Add per pending member
         self.transition: Transition | None = None
@@ -99,6 +100,7 @@ class DaveGateway:
         self.events: list[Event] = []
         self.changed = asyncio.Event()
         self._timeout: asyncio.TimerHandle | None = None
+        self.corrupt_welcome_for: set[int] = set()  # test knob: damage the next Welcome for these users
 
     # -- bookkeeping ---------------------------------------------------------------------
     def log(self, text: str) -> None:
@@ -107,6 +109,10 @@ class DaveGateway:
 
     def members(self) -> list[int]:
         return [uid for uid in self.leaves if uid is not None]
+
+    def live_members(self) -> list[int]:
+        """Connected members whose leaf is current (not awaiting removal after a reset)."""
+        return [uid for uid in self.members() if uid in self.clients and uid not in self.stale]
 
     async def wait_for(self, condition: Callable[[], bool], timeout: float, what: str) -> None:
         """Waits until `condition()` holds, re-checking after every gateway change."""
@@ -185,6 +191,7 @@ class DaveGateway:
         self.log(f"{user_id} sent a key package")
         if self.established:
             if user_id in self.members():
+                self.stale.add(user_id)
                 self._propose_remove(user_id)
             self._propose_add(user_id)
         else:
@@ -197,13 +204,14 @@ class DaveGateway:
     def _propose_add(self, user_id: int) -> None:
         message = self.external.add(self.group_id, self.epoch, self.key_packages[user_id])
         proposal = Proposal(message, proposal_ref(message), "add", user_id)
-        for member in self.members():
-            if member in self.clients:
-                self._send_proposals(member, [proposal])
+        for member in self.live_members():
+            self._send_proposals(member, [proposal])
         self.log(f"proposed Add {user_id} at epoch {self.epoch}")
 
     def _propose_remove(self, user_id: int) -> None:
-        remaining = [m for m in self.members() if m != user_id and m in self.clients]
+        if any(p.kind == "remove" and p.user_id == user_id for sent in self.proposals.values() for p in sent):
+            return
+        remaining = [m for m in self.live_members() if m != user_id]
         if len(remaining) <= 1 and user_id not in self.clients:
             self._sole_member_reset(remaining)
             return
@@ -256,7 +264,7 @@ class DaveGateway:
             self.log(f"{committer} added members without a Welcome")
             return
         if self.established:
-            old_members = set(self.members())
+            old_members = set(self.live_members())
             if committer not in old_members or self.leaves.index(committer) != commit.sender_leaf:
                 self.log(f"{committer} committed from leaf {commit.sender_leaf}, which is not theirs")
                 return
@@ -264,6 +272,7 @@ class DaveGateway:
             for p in covered:
                 if p.kind == "remove":
                     leaves[leaves.index(p.user_id)] = None
+                    self.stale.discard(p.user_id)
             while leaves and leaves[-1] is None:
                 leaves.pop()
         else:
@@ -293,6 +302,10 @@ class DaveGateway:
             key_package = self.key_packages.pop(uid)
             if uid in self.clients:
                 restricted = welcome_for(welcome, parse_key_package(key_package).ref)
+                if uid in self.corrupt_welcome_for:
+                    self.corrupt_welcome_for.discard(uid)
+                    restricted = restricted[:-1] + bytes([restricted[-1] ^ 0x01])
+                    self.log(f"corrupted the Welcome for {uid}")
                 self.clients[uid].send_binary(OP_WELCOME, transition_id.to_bytes(2, "big") + restricted)
         self._arm_timeout(transition_id)
         for uid in list(self.key_packages):
@@ -310,6 +323,7 @@ class DaveGateway:
         if self.transition:
             self.transition.waiting.discard(user_id)
         if user_id in self.members():
+            self.stale.add(user_id)
             self._propose_remove(user_id)
         self._maybe_execute()
 
@@ -349,6 +363,7 @@ class DaveGateway:
         self.established = False
         self.epoch = 0
         self.leaves = []
+        self.stale = set()
         self.proposals = {}
         self.pending_adds = {}
 

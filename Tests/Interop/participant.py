@@ -63,6 +63,7 @@ class Participant:
         self.roster: set[int] = set()
         self.pending_transitions: dict[int, int] = {}
         self.executed: list[int] = []
+        self.media_version: int | None = None  # protocol version of the last executed transition
         self.encryptor = dave.Encryptor()
         self.encryptor.assign_ssrc_to_codec(SSRC, dave.Codec.opus)
         self.encryptor.set_passthrough_mode(True)
@@ -161,6 +162,7 @@ class Participant:
     def _execute(self, transition_id: int) -> None:
         version = self.pending_transitions.pop(transition_id, self.protocol_version)
         self.protocol_version = version
+        self.media_version = version
         self.executed.append(transition_id)
         if version == 0:
             self.encryptor.set_passthrough_mode(True)
@@ -173,6 +175,14 @@ class Participant:
     @property
     def in_group(self) -> bool:
         return self.session.has_established_group() and self.protocol_version > 0
+
+    @property
+    def may_send(self) -> bool:
+        """Whether audio sent now could only be heard by group members: at an executed protocol
+        version 0, or encrypted under the key ratchet of an executed transition."""
+        if self.media_version == 0:
+            return True
+        return self.encryptor.has_key_ratchet() and not self.encryptor.is_passthrough_mode()
 
     def speak(self) -> bytes:
         """The next 20 ms of this participant's own audio, as its DAVE sender transforms it."""

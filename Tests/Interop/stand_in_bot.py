@@ -3,7 +3,9 @@
 It logs in to the fake main gateway over TLS, joins the channel, connects to the voice
 gateway with `NetworkVoiceClient`, waits until it is in an established group whose
 transition has executed, plays `seconds` of 20 ms Opus frames through its DAVE encryptor
-(passthrough at protocol version 0), sends five silence frames and leaves. The scenario
+(passthrough at executed protocol version 0; frames made while no executed transition
+gives it a sending key are dropped, never sent in the clear), sends five silence frames
+and leaves. The scenario
 tests run it alongside the real binary so the scenarios themselves are proven.
 """
 
@@ -65,14 +67,16 @@ class StandInBot:
             try:
                 me = voice.participant
                 deadline = time.monotonic() + self.connect_timeout
-                while not (me.in_group and me.executed):
+                while not (me.in_group and me.may_send):
                     if time.monotonic() > deadline:
                         raise TimeoutError("nobody joined the channel before the connect timeout")
                     await asyncio.sleep(0.01)
                 start = time.monotonic()
                 for index in range(int(self.seconds * 50)):
                     await asyncio.sleep(max(0.0, start + index * 0.02 - time.monotonic()))
-                    voice.send_frame(me.speak())
+                    frame = me.speak()
+                    if me.may_send:
+                        voice.send_frame(frame)
                 for _ in range(5):
                     voice.send_frame(SILENCE)
             finally:

@@ -143,6 +143,15 @@ def first_execute_with(fake: FakeDiscord, members: set[int]) -> float:
     return next(at for at, _, version, group in fake.dave.executed if version > 0 and members <= group)
 
 
+async def playing_to_one_listener(fake: FakeDiscord, scream: "Scream | StandInBot") -> Participant:
+    """Participant A joins, the bot starts, they form a group and half a second of audio flows."""
+    listener = fake.add_participant(A)
+    await scream.start()
+    await settled(fake, {A, fake.bot_user_id}, timeout=30)
+    await fake.dave.wait_for(lambda: len(fake.records.media) >= 25, 20, "half a second of audio")
+    return listener
+
+
 async def _finish(scream: Scream, fake: FakeDiscord) -> None:
     code = await scream.finish()
     assert code == 0, scream.stderr.decode(errors="replace")[-2000:]
@@ -233,10 +242,7 @@ def test_e_downgrade_to_version_0_and_upgrade_back(bot, pki: TestPKI) -> None:
     async def scenario() -> None:
         async with playing(bot, pki, 6) as (fake, scream):
             bot_id = fake.bot_user_id
-            a = fake.add_participant(A)
-            await scream.start()
-            await settled(fake, {A, bot_id}, timeout=30)
-            await fake.dave.wait_for(lambda: len(fake.records.media) >= 25, 20, "half a second of audio")
+            a = await playing_to_one_listener(fake, scream)
             executed = len(fake.dave.executed)
             fake.dave.downgrade()
             await fake.dave.wait_for(lambda: len(fake.dave.executed) > executed, 20, "the downgrade to execute")
@@ -254,5 +260,52 @@ def test_e_downgrade_to_version_0_and_upgrade_back(bot, pki: TestPKI) -> None:
             joined = first_execute_with(fake, {bot_id})
             report("e", fake, [assert_heard_everything(fake, a, joined, "participant"),
                                f"{len(plain)} passthrough frames at version 0"])
+
+    run(scenario, 120)
+
+
+def assert_never_in_the_clear(fake: FakeDiscord) -> None:
+    clear = [m for m in fake.records.media if m.frame != SILENCE and not is_protocol_frame(m.frame)]
+    assert clear == [], f"{len(clear)} audio frames left the bot unencrypted at protocol version 1"
+
+
+def test_f_last_listener_leaves_then_a_newcomer_gets_a_fresh_group(bot, pki: TestPKI) -> None:
+    async def scenario() -> None:
+        async with playing(bot, pki, 5) as (fake, scream):
+            bot_id = fake.bot_user_id
+            a = await playing_to_one_listener(fake, scream)
+            fake.remove_participant(A)
+            await fake.dave.wait_for(lambda: bot_id in fake.dave.key_packages and not fake.dave.established, 10,
+                                     "the bot's key package after the sole member reset")
+            executed = len(fake.dave.executed)
+            b = fake.add_participant(B)
+            await settled(fake, {B, bot_id}, after=executed, timeout=20)
+            await _finish(scream, fake)
+            assert_never_in_the_clear(fake)
+            report("f", fake, [assert_heard_everything(fake, a, first_execute_with(fake, {A, bot_id}), "leaver"),
+                               assert_heard_everything(fake, b, first_execute_with(fake, {B, bot_id}), "newcomer")])
+
+    run(scenario, 120)
+
+
+def test_g_bot_recovers_from_an_unprocessable_welcome(bot, pki: TestPKI) -> None:
+    async def scenario() -> None:
+        async with playing(bot, pki, 3) as (fake, scream):
+            bot_id = fake.bot_user_id
+            a, b = fake.add_participant(A), fake.add_participant(B)
+            await settled(fake, {A, B})
+            fake.dave.corrupt_welcome_for.add(bot_id)
+            await scream.start()
+            await fake.dave.wait_for(lambda: any(e.text.startswith(f"{bot_id} reported an invalid")
+                                                 for e in fake.dave.events), 30, "the bot's invalid-welcome report")
+            await fake.dave.wait_for(lambda: sum(e.text == f"{bot_id} sent a key package"
+                                                 for e in fake.dave.events) >= 2, 10, "the bot's fresh key package")
+            await fake.dave.wait_for(lambda: any(bot_id in group for _, _, _, group in fake.dave.executed), 20,
+                                     "the bot's second welcome to execute")
+            await _finish(scream, fake)
+            assert_never_in_the_clear(fake)
+            joined = first_execute_with(fake, {A, B, bot_id})
+            assert_no_audio_before(fake, joined)
+            report("g", fake, [assert_heard_everything(fake, p, joined, f"participant {p.user_id}") for p in (a, b)])
 
     run(scenario, 120)
