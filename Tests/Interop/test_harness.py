@@ -165,7 +165,7 @@ def test_downgrade_passes_opus_through_and_upgrade_reencrypts(pki: TestPKI) -> N
 def test_voice_client_over_tls_and_udp_is_heard_by_a_libdave_participant(pki: TestPKI, mode: str) -> None:
     async def scenario() -> None:
         async with running_fake(pki) as fake:
-            bot = NetworkVoiceClient(pki, fake.voice_endpoint, fake.guild_id, fake.channel_id, fake.bot_user_id,
+            bot = NetworkVoiceClient(pki.client_context(), fake.voice_endpoint, fake.guild_id, fake.channel_id, fake.bot_user_id,
                                      mode)
             try:
                 a = fake.add_participant(A)

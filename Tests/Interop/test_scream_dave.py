@@ -2,8 +2,9 @@
 
 Each scenario runs twice: with the libdave-backed `StandInBot` (proving the scenario and the
 harness) and with the real binary, passed as `--scream PATH` (or SCREAM_BINARY). A probe run
-first checks that the binary announces DAVE (max_dave_protocol_version >= 1 in its voice
-IDENTIFY); until it does, the binary runs are skipped with what the probe saw. In each
+first checks that the binary takes part in DAVE (max_dave_protocol_version >= 1 in its voice
+IDENTIFY and a key package after the session description); until it does, the binary runs
+are skipped with what the probe saw. In each
 scenario the participants decrypt with libdave every frame the bot sent once its transition
 executed, and every decrypted packet must decode with libopus.
 """
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -29,11 +31,14 @@ GRACE = 0.5  # seconds after a joiner's execute during which old-epoch frames ma
 REPORT = os.environ.get("INTEROP_REPORT")
 
 
-class Scream:
-    """One `scream play` run against the fake."""
+STAND_IN_PROGRAM = [sys.executable, str(Path(__file__).with_name("stand_in_bot.py"))]
 
-    def __init__(self, binary: Path, fake: FakeDiscord, pki: TestPKI, duration: str) -> None:
-        self.binary, self.fake, self.pki, self.duration = binary, fake, pki, duration
+
+class Scream:
+    """One `scream play` run against the fake; `command` is the binary (or a stand-in program)."""
+
+    def __init__(self, command: list[str], fake: FakeDiscord, pki: TestPKI, duration: str) -> None:
+        self.command, self.fake, self.pki, self.duration = command, fake, pki, duration
         self.process: asyncio.subprocess.Process | None = None
         self.stderr = b""
 
@@ -41,7 +46,7 @@ class Scream:
         env = dict(os.environ, DISCORD_TOKEN=self.fake.token, SCREAM_GATEWAY_URL=self.fake.gateway_url,
                    SCREAM_CA_FILE=str(self.pki.ca_file))
         self.process = await asyncio.create_subprocess_exec(
-            str(self.binary), "play", "--guild", str(self.fake.guild_id), "--channel", str(self.fake.channel_id),
+            *self.command, "play", "--guild", str(self.fake.guild_id), "--channel", str(self.fake.channel_id),
             "--duration", self.duration, "--seed", "7", "--timeout", "20", "-v",
             stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE, env=env)
 
@@ -55,11 +60,13 @@ class Scream:
             self.process.kill()
 
 
-async def _probe(binary: Path, pki: TestPKI) -> str | None:
-    """None when the binary announces DAVE to the voice gateway, else why not."""
+async def _probe(command: list[str], pki: TestPKI) -> str | None:
+    """None when the binary takes part in DAVE (announces version 1 and sends a key package after
+    the session description), else what it did instead."""
     fake = FakeDiscord(pki)
     await fake.start()
-    scream = Scream(binary, fake, pki, "1s")
+    scream = Scream(command, fake, pki, "1s")
+    bot_id = fake.bot_user_id
     try:
         await scream.start()
         try:
@@ -71,7 +78,16 @@ async def _probe(binary: Path, pki: TestPKI) -> str | None:
         if identify is None:
             return "the binary exited before identifying to the voice gateway"
         version = int(identify.get("max_dave_protocol_version", 0))
-        return None if version >= 1 else f"the binary announces max_dave_protocol_version {version}"
+        if version < 1:
+            return f"the binary announces max_dave_protocol_version {version}"
+        try:
+            await fake.dave.wait_for(lambda: any(e.text == f"{bot_id} sent a key package" for e in fake.dave.events)
+                                     or scream.process.returncode is not None, 15, "a key package")
+        except TimeoutError:
+            return "the binary announces DAVE but sent no key package within 15 s of connecting"
+        if not any(e.text == f"{bot_id} sent a key package" for e in fake.dave.events):
+            return "the binary announces DAVE but exited without sending a key package"
+        return None
     finally:
         scream.kill()
         await fake.stop()
@@ -83,19 +99,30 @@ def dave_scream(scream_binary: Path | None, pki: TestPKI) -> Path:
         pytest.skip("no scream binary given (pass --scream PATH or set SCREAM_BINARY)")
     if not scream_binary.exists():
         pytest.skip(f"the scream binary {scream_binary} does not exist")
-    reason = asyncio.run(_probe(scream_binary, pki))
+    reason = asyncio.run(_probe([str(scream_binary)], pki))
     if reason:
         pytest.skip(f"scream does not speak DAVE yet: {reason}")
     return scream_binary
 
 
-@pytest.fixture(params=["stand-in", "scream"])
+@pytest.fixture(scope="session")
+def stand_in_program(pki: TestPKI) -> list[str]:
+    reason = asyncio.run(_probe(STAND_IN_PROGRAM, pki))
+    assert reason is None, reason
+    return STAND_IN_PROGRAM
+
+
+@pytest.fixture(params=["stand-in", "stand-in-program", "scream"])
 def bot(request: pytest.FixtureRequest, pki: TestPKI):
     """Makes the bot under test for a fake: `bot(fake, seconds)`."""
     if request.param == "stand-in":
-        return lambda fake, seconds: StandInBot(fake, pki, seconds)
-    binary = request.getfixturevalue("dave_scream")
-    return lambda fake, seconds: Scream(binary, fake, pki, f"{seconds}s")
+        return lambda fake, seconds: StandInBot(fake.gateway_url, pki.client_context(), fake.token, fake.guild_id,
+                                                fake.channel_id, seconds)
+    if request.param == "stand-in-program":
+        command = request.getfixturevalue("stand_in_program")
+    else:
+        command = [str(request.getfixturevalue("dave_scream"))]
+    return lambda fake, seconds: Scream(command, fake, pki, f"{seconds}s")
 
 
 @asynccontextmanager

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import asyncio
 import json
+import ssl
 import struct
 
 from websockets.asyncio.client import ClientConnection, connect
 
-from certs import TestPKI
 from fake_discord import VOICE_TOKEN
 from participant import OP_SESSION_DESCRIPTION, Participant
 from rtp_transport import AES_MODE, seal_packet
@@ -31,9 +31,11 @@ class _Discovery(asyncio.DatagramProtocol):
 class NetworkVoiceClient:
     """One user's voice connection to the fake, with libdave for DAVE."""
 
-    def __init__(self, pki: TestPKI, endpoint: str, guild_id: int, channel_id: int, user_id: int,
-                 mode: str = AES_MODE) -> None:
-        self.pki = pki
+    def __init__(self, tls: ssl.SSLContext, endpoint: str, guild_id: int, channel_id: int, user_id: int,
+                 mode: str = AES_MODE, session_id: str | None = None, token: str = VOICE_TOKEN) -> None:
+        self.tls = tls
+        self.session_id = session_id or f"session-{user_id}"
+        self.token = token
         self.endpoint = endpoint
         self.guild_id = guild_id
         self.user_id = user_id
@@ -55,12 +57,12 @@ class NetworkVoiceClient:
         self._outbox.put_nowait(message)
 
     async def connect(self, timeout: float = 10) -> None:
-        self._ws = await connect(f"wss://{self.endpoint}/?v=8", ssl=self.pki.client_context(), compression=None)
+        self._ws = await connect(f"wss://{self.endpoint}/?v=8", ssl=self.tls, compression=None)
         hello = json.loads(await asyncio.wait_for(self._ws.recv(), timeout))
         assert hello["op"] == 8, hello
         await self._ws.send(json.dumps({"op": 0, "d": {
-            "server_id": str(self.guild_id), "user_id": str(self.user_id), "session_id": f"session-{self.user_id}",
-            "token": VOICE_TOKEN, "max_dave_protocol_version": 1}}))
+            "server_id": str(self.guild_id), "user_id": str(self.user_id), "session_id": self.session_id,
+            "token": self.token, "max_dave_protocol_version": 1}}))
         ready = json.loads(await asyncio.wait_for(self._ws.recv(), timeout))
         assert ready["op"] == 2, ready
         self.ssrc = ready["d"]["ssrc"]
