@@ -15,6 +15,7 @@ public enum DAVEError: Error, Equatable, Sendable, CustomStringConvertible {
     /// AES-GCM refused to seal the frame.
     case encryptionFailed
 
+    /// One sentence saying what was wrong.
     public var description: String {
         switch self {
         case .notAProtocolFrame:

@@ -11,8 +11,6 @@ enum FrameFormat {
     static let minimumFooterLength = tagLength + 1 + 1 + 2
     /// The Opus silence frame that is always sent and accepted unencrypted.
     static let silence: [UInt8] = [0xF8, 0xFF, 0xFE]
-    /// GCM nonce bytes before the 32-bit truncated nonce: all zero.
-    static let nonceZeroPrefixLength = 8
 
     /// Appends `value` as unsigned LEB128.
     static func appendULEB128(_ value: UInt32, to bytes: inout [UInt8]) {
@@ -22,11 +20,6 @@ enum FrameFormat {
             value >>= 7
         }
         bytes.append(UInt8(value))
-    }
-
-    /// Whether `frame` is exactly the Opus silence frame.
-    static func isSilence(_ frame: UnsafeRawBufferPointer) -> Bool {
-        frame.count == silence.count && frame.elementsEqual(silence)
     }
 
     /// The 12-byte AES-GCM nonce for a truncated nonce: 8 zero bytes, then the nonce little-endian.
