@@ -14,6 +14,10 @@ public enum DAVEError: Error, Equatable, Sendable, CustomStringConvertible {
     case nonceExhausted
     /// AES-GCM refused to seal the frame.
     case encryptionFailed
+    /// A displayable code needs a group size below 8 that divides its length.
+    case invalidDisplayableCodeShape(length: Int, groupSize: Int)
+    /// A displayable code needs at least as many input bytes as digits.
+    case displayableCodeInputTooShort(needed: Int, got: Int)
 
     /// One sentence saying what was wrong.
     public var description: String {
@@ -32,6 +36,10 @@ public enum DAVEError: Error, Equatable, Sendable, CustomStringConvertible {
             "The DAVE sender used up every nonce of its key ratchet and must wait for a new epoch."
         case .encryptionFailed:
             "AES-GCM refused to encrypt the media frame."
+        case .invalidDisplayableCodeShape(let length, let groupSize):
+            "A displayable code of \(length) digits cannot be made of groups of \(groupSize): the group size must be 1 to 7 and divide the length."
+        case .displayableCodeInputTooShort(let needed, let got):
+            "A displayable code of \(needed) digits needs at least \(needed) bytes of input, but got \(got)."
         }
     }
 }

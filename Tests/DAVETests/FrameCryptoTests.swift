@@ -147,6 +147,7 @@ import Testing
         let errors: [DAVEError] = [
             .notAProtocolFrame, .malformedNonce, .unexpectedUnencryptedRanges, .authenticationFailed,
             .expiredGeneration(4), .nonceExhausted, .encryptionFailed,
+            .invalidDisplayableCodeShape(length: 30, groupSize: 8), .displayableCodeInputTooShort(needed: 30, got: 2),
         ]
         for error in errors {
             #expect(error.description.hasSuffix("."))
