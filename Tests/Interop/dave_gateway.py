@@ -233,6 +233,16 @@ class DaveGateway:
             self._send_proposals(user_id, earlier)
         self.log(f"proposed Add {user_id} to pending groups")
 
+    def propose_unannounced(self, user_id: int, key_package: bytes) -> None:
+        """Test knob: an Add for a user no opcode 11 announced, which members must refuse."""
+        self.key_packages[user_id] = key_package
+        self._propose_add(user_id)
+
+    def revoke_adds_for(self, user_id: int) -> None:
+        """Revokes every Add proposed for `user_id` (opcode 27, revoke)."""
+        self.key_packages.pop(user_id, None)
+        self._revoke_adds_for(user_id)
+
     def _revoke_adds_for(self, user_id: int) -> None:
         for recipient, sent in self.proposals.items():
             stale = [p for p in sent if p.kind == "add" and p.user_id == user_id]

@@ -18,6 +18,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+import dave
 import pytest
 
 from certs import TestPKI
@@ -26,7 +27,7 @@ from participant import Participant
 from scenario import SILENCE, is_protocol_frame, run, running_fake, settled
 from stand_in_bot import StandInBot
 
-A, B = 2001, 2002
+A, B, C = 2001, 2002, 2003
 GRACE = 0.5  # seconds after a joiner's execute during which old-epoch frames may still arrive
 REPORT = os.environ.get("INTEROP_REPORT")
 
@@ -334,5 +335,26 @@ def test_g_bot_recovers_from_an_unprocessable_welcome(bot, pki: TestPKI) -> None
             joined = first_execute_with(fake, {A, B, bot_id})
             assert_no_audio_before(fake, joined)
             report("g", fake, [assert_heard_everything(fake, p, joined, f"participant {p.user_id}") for p in (a, b)])
+
+    run(scenario, 120)
+
+
+def test_h_add_for_an_unannounced_user_is_never_committed(bot, pki: TestPKI) -> None:
+    async def scenario() -> None:
+        async with playing(bot, pki, 4) as (fake, scream):
+            bot_id = fake.bot_user_id
+            a = await playing_to_one_listener(fake, scream)
+            a.commits = False
+            stranger = dave.Session()
+            stranger.init(1, fake.channel_id, str(C), None)
+            commits_before = len(fake.dave.executed)
+            fake.dave.propose_unannounced(C, stranger.get_marshalled_key_package())
+            await asyncio.sleep(1.0)
+            assert C not in fake.dave.members() and len(fake.dave.executed) == commits_before, \
+                "the bot committed an Add for a user it was never told about"
+            fake.dave.revoke_adds_for(C)
+            await _finish(scream, fake)
+            assert_never_in_the_clear(fake)
+            report("h", fake, [assert_heard_everything(fake, a, first_execute_with(fake, {A, bot_id}), "participant")])
 
     run(scenario, 120)
