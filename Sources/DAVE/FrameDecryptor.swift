@@ -7,7 +7,8 @@ extension DAVE {
     ///
     /// The truncated 8-byte tag is verified by recovering the plaintext with AES-CTR from the
     /// GCM counter block 2 and recomputing the full GCM tag over it; the ratchet only moves
-    /// forward once a frame of the new generation has authenticated.
+    /// forward once a frame of the new generation has authenticated. A generation byte behind
+    /// the ratchet is read as the next wrap, so frames from erased generations fail authentication.
     public struct FrameDecryptor: Sendable {
         private var ratchet: HashRatchet
         private var key: SymmetricKey
