@@ -56,7 +56,7 @@ enum LeafValidation {
     /// Checks every leaf, the parent hashes and the unmerged leaves of a received tree (RFC 9420 §12.4.3.1).
     static func validateTree(_ tree: RatchetTree, context: GroupContext) throws(MLSError) {
         guard tree.rootHash == context.treeHash else { throw .invalidTree("its tree hash does not match the group context") }
-        try tree.verifyUnmergedLeaves()
+        try tree.verifyParentNodes()
         try tree.verifyParentHashes()
         for index in tree.occupiedLeaves {
             try validate(tree.leaf(index)!, index: index, tree: tree, groupID: context.groupID, extensions: context.extensions, replacing: nil)
