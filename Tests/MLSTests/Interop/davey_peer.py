@@ -1,0 +1,47 @@
+"""An MLS peer backed by davey (an independent Rust DAVE/MLS implementation), driven over stdin/stdout.
+
+Each request is one JSON object per line; each reply is one JSON object per line.
+Byte strings travel as hex. Used by the MLS interop test; it holds no Swift logic.
+"""
+import json
+import sys
+
+import davey
+
+session = None
+
+
+def authenticator():
+    value = session.get_epoch_authenticator()
+    return {"epoch": session.epoch, "epoch_authenticator": value.hex() if value else None}
+
+
+def handle(request):
+    global session
+    command = request["command"]
+    if command == "init":
+        session = davey.DaveSession(1, request["user_id"], request["channel_id"])
+        session.set_external_sender(bytes.fromhex(request["external_sender"]))
+        return {"key_package": session.get_serialized_key_package().hex()}
+    if command == "welcome":
+        session.process_welcome(bytes.fromhex(request["welcome"]))
+        return authenticator()
+    if command == "proposals":
+        result = session.process_proposals(davey.ProposalsOperationType.append,
+                                           bytes.fromhex(request["proposals"]), request.get("expected_user_ids"))
+        if result is None:
+            return {"commit": None, "welcome": None}
+        return {"commit": result.commit.hex(), "welcome": result.welcome.hex() if result.welcome else None}
+    if command == "commit":
+        session.process_commit(bytes.fromhex(request["commit"]))
+        return authenticator()
+    raise ValueError("unknown command " + command)
+
+
+for line in sys.stdin:
+    try:
+        reply = handle(json.loads(line))
+    except Exception as error:  # reported to the Swift side, which fails the test
+        reply = {"error": f"{type(error).__name__}: {error}"}
+    sys.stdout.write(json.dumps(reply) + "\n")
+    sys.stdout.flush()
