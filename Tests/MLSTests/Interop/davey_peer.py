@@ -1,6 +1,7 @@
 """An MLS peer backed by davey (an independent Rust DAVE/MLS implementation), driven over stdin/stdout.
 
 Each request is one JSON object per line; each reply is one JSON object per line.
+The protocol is the same as libdave_peer.py's; a commit and its Welcome travel together as in op 28.
 Byte strings travel as hex. Used by the MLS interop test; it holds no Swift logic.
 """
 import json
@@ -30,8 +31,8 @@ def handle(request):
         result = session.process_proposals(davey.ProposalsOperationType.append,
                                            bytes.fromhex(request["proposals"]), request.get("expected_user_ids"))
         if result is None:
-            return {"commit": None, "welcome": None}
-        return {"commit": result.commit.hex(), "welcome": result.welcome.hex() if result.welcome else None}
+            return {"commit_welcome": None}
+        return {"commit_welcome": (result.commit + (result.welcome or b"")).hex()}
     if command == "commit":
         session.process_commit(bytes.fromhex(request["commit"]))
         return authenticator()
