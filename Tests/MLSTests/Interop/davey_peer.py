@@ -4,10 +4,8 @@ Each request is one JSON object per line; each reply is one JSON object per line
 The protocol is the same as libdave_peer.py's; a commit and its Welcome travel together as in op 28.
 Byte strings travel as hex. Used by the MLS interop test; it holds no Swift logic.
 """
-import json
-import sys
-
 import davey
+from jsonlines import serve
 
 session = None
 
@@ -39,10 +37,4 @@ def handle(request):
     raise ValueError("unknown command " + command)
 
 
-for line in sys.stdin:
-    try:
-        reply = handle(json.loads(line))
-    except Exception as error:  # reported to the Swift side, which fails the test
-        reply = {"error": f"{type(error).__name__}: {error}"}
-    sys.stdout.write(json.dumps(reply) + "\n")
-    sys.stdout.flush()
+serve(handle)

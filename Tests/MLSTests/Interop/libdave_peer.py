@@ -4,10 +4,8 @@ Each request is one JSON object per line; each reply is one JSON object per line
 Byte strings travel as hex; the protocol is the same as davey_peer.py's. Used by the MLS
 interop test; it holds no Swift logic.
 """
-import json
-import sys
-
 import dave
+from jsonlines import serve
 
 failures = []
 session = dave.Session(lambda source, reason: failures.append(f"{source}: {reason}"))
@@ -42,10 +40,4 @@ def handle(request):
     raise ValueError("unknown command " + command)
 
 
-for line in sys.stdin:
-    try:
-        reply = handle(json.loads(line))
-    except Exception as error:  # reported to the Swift side, which fails the test
-        reply = {"error": f"{type(error).__name__}: {error}"}
-    sys.stdout.write(json.dumps(reply) + "\n")
-    sys.stdout.flush()
+serve(handle)
