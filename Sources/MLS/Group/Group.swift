@@ -40,6 +40,8 @@ public struct Group: Sendable {
     public var epochAuthenticator: [UInt8] { secrets.epochAuthenticator }
 
     /// MLS-Exporter(label, context, length) for the current epoch (RFC 9420 §8.5).
+    ///
+    /// `length` is at most 8,160 bytes (255 SHA-256 blocks), the HKDF limit.
     public func exportSecret(label: String, context: [UInt8], length: Int) -> [UInt8] {
         secrets.export(label: Array(label.utf8), context: context, length: length)
     }
