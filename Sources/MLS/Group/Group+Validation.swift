@@ -29,17 +29,8 @@ enum LeafValidation {
                          extensions: [Extension], replacing: UInt32?) throws(MLSError) {
         guard case .basic = leaf.credential else { throw .unsupported("X.509 credentials") }
         try leaf.verifySignature(groupID: groupID, leafIndex: index)
+        try supports(leaf, extensions: extensions)
         let caps = leaf.capabilities
-        if let data = extensions.payload(Extension.requiredCapabilities) {
-            let required = try RequiredCapabilities(tlsBytes: data)
-            guard required.extensions.allSatisfy({ isDefaultExtension($0) || caps.extensions.contains($0) }),
-                  required.proposals.allSatisfy({ (1...7).contains($0) || caps.proposals.contains($0) }),
-                  required.credentials.allSatisfy(caps.credentials.contains)
-            else { throw .invalidValue("leaf node that lacks the group's required capabilities") }
-        }
-        guard extensions.allSatisfy({ isDefaultExtension($0.type) || caps.extensions.contains($0.type) }) else {
-            throw .invalidValue("leaf node that does not support the group's extensions")
-        }
         guard leaf.extensions.allSatisfy({ isDefaultExtension($0.type) || caps.extensions.contains($0.type) }) else {
             throw .invalidValue("leaf node extension missing from its capabilities")
         }
@@ -50,6 +41,21 @@ enum LeafValidation {
             else { throw .invalidValue("credential type not supported by every member") }
             guard member.encryptionKey != leaf.encryptionKey else { throw .invalidValue("duplicate encryption key") }
             guard other == replacing || member.signatureKey != leaf.signatureKey else { throw .invalidValue("duplicate signature key") }
+        }
+    }
+
+    /// Checks that a leaf supports a group's context extensions and required capabilities.
+    static func supports(_ leaf: LeafNode, extensions: [Extension]) throws(MLSError) {
+        let caps = leaf.capabilities
+        if let data = extensions.payload(Extension.requiredCapabilities) {
+            let required = try RequiredCapabilities(tlsBytes: data)
+            guard required.extensions.allSatisfy({ isDefaultExtension($0) || caps.extensions.contains($0) }),
+                  required.proposals.allSatisfy({ (1...7).contains($0) || caps.proposals.contains($0) }),
+                  required.credentials.allSatisfy(caps.credentials.contains)
+            else { throw .invalidValue("leaf node that lacks the group's required capabilities") }
+        }
+        guard extensions.allSatisfy({ isDefaultExtension($0.type) || caps.extensions.contains($0.type) }) else {
+            throw .invalidValue("leaf node that does not support the group's extensions")
         }
     }
 
