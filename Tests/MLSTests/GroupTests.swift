@@ -97,8 +97,9 @@ struct GroupHarness {
 
     @Test func unsupportedProposalTypesAreRejectedCleanly() throws {
         var harness = try GroupHarness()
-        let message = try harness.gateway.propose(.groupContextExtensions([]), groupID: harness.groupID, epoch: 0)
-        #expect(throws: MLSError.unsupported("GroupContextExtensions proposals")) { try harness.members[0]!.cacheProposal(message) }
+        let message = try harness.gateway.propose(.reInit(groupID: harness.groupID, version: 1, cipherSuite: 2, extensions: []),
+                                                  groupID: harness.groupID, epoch: 0)
+        #expect(throws: MLSError.unsupported("ReInit proposals")) { try harness.members[0]!.cacheProposal(message) }
     }
 }
 
@@ -124,5 +125,38 @@ struct GroupHarness {
         try harness.commit(by: 0, joiners: [1: first])
         #expect(harness.members.count == 2)
         #expect(harness.agree())
+    }
+}
+
+@Suite struct ExtendedProposalTests {
+    private func threeMembers() throws -> GroupHarness {
+        var harness = try GroupHarness()
+        for id in 1...2 {
+            let bundle = try KeyPackageBundle(credential: GroupHarness.credential(id), signatureKey: P256.Signing.PrivateKey())
+            try harness.broadcast(.add(bundle.keyPackage))
+            try harness.commit(by: 0, joiners: [id: bundle])
+        }
+        return harness
+    }
+
+    @Test func groupContextExtensionsFromTheGatewayReachEveryMember() throws {
+        var harness = try threeMembers()
+        let extensions = [ExternalSender.extensionFor([harness.gateway.sender]), Extension(type: Extension.applicationID, data: [7])]
+        try harness.broadcast(.groupContextExtensions(extensions))
+        try harness.commit(by: 1, joiners: [:])
+        #expect(harness.agree())
+        #expect(harness.members.values.allSatisfy { $0.context.extensions == extensions })
+    }
+
+    @Test func aResumptionPSKOfAPastEpochFeedsTheKeySchedule() throws {
+        var harness = try threeMembers()
+        // Member 2 joined in the current epoch, so that epoch's resumption PSK is the oldest all members hold.
+        let psk = PreSharedKeyID(kind: .resumption(usage: 1, groupID: harness.groupID, epoch: harness.members[0]!.epoch), nonce: [UInt8](repeating: 9, count: 32))
+        try harness.broadcast(.preSharedKey(psk))
+        try harness.commit(by: 2, joiners: [:])
+        #expect(harness.agree())
+        let unknown = PreSharedKeyID(kind: .resumption(usage: 1, groupID: harness.groupID, epoch: 99), nonce: [UInt8](repeating: 9, count: 32))
+        try harness.broadcast(.preSharedKey(unknown))
+        #expect(throws: MLSError.invalidValue("reference to a resumption PSK this member lacks")) { try harness.members[0]!.createCommit() }
     }
 }

@@ -38,8 +38,8 @@ import Testing
 
     private func runFile(_ name: String) throws -> Tally {
         var tally = Tally(name)
-        for entry in try Vectors.suite2(name, tally: &tally) {
-            if let feature = try run(entry) { tally.skip("needs \(feature)") } else { tally.pass() }
+        for (index, entry) in try Vectors.suite2Indexed(name, tally: &tally) {
+            if let feature = try run(entry) { tally.skip("needs \(feature)", entry: index) } else { tally.pass() }
         }
         tally.report()
         return tally

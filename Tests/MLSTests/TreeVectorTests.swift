@@ -96,3 +96,43 @@ import Testing
         #expect(tally.passed == 11)
     }
 }
+
+@Suite struct TreeValidationTests {
+    /// The first suite-2 tree-validation tree with at least two parent nodes.
+    private func treeWithTwoParents() throws -> (RatchetTree, [UInt8], [UInt32]) {
+        for entry in try Vectors.load("tree-validation.json") where entry["cipher_suite"] as? Int == 2 {
+            let tree = try RatchetTree(tlsBytes: entry.hex("tree"))
+            let parents = stride(from: UInt32(1), to: UInt32(tree.nodes.count), by: 2).filter { tree.parent($0) != nil }
+            if parents.count >= 2 { return (tree, entry.hex("group_id"), parents) }
+        }
+        throw VectorError.malformed("tree-validation.json has no tree with two parent nodes")
+    }
+
+    @Test func parentNodesSharingAnEncryptionKeyAreRejected() throws {
+        var (tree, groupID, parents) = try treeWithTwoParents()
+        var second = try #require(tree.parent(parents[1]))
+        second.encryptionKey = try #require(tree.parent(parents[0])).encryptionKey
+        tree[parents[1]] = .parent(second)
+        let context = GroupContext(groupID: groupID, epoch: 0, treeHash: tree.rootHash, confirmedTranscriptHash: [], extensions: [])
+        #expect(throws: MLSError.invalidTree("parent node \(parents[0]) shares its encryption key with another node")) {
+            try LeafValidation.validateTree(tree, context: context)
+        }
+    }
+
+    @Test func aTreeWhoseHashDiffersFromTheGroupContextIsRejected() throws {
+        let (tree, groupID, _) = try treeWithTwoParents()
+        let context = GroupContext(groupID: groupID, epoch: 0, treeHash: Array(tree.rootHash.reversed()), confirmedTranscriptHash: [], extensions: [])
+        #expect(throws: MLSError.invalidTree("its tree hash does not match the group context")) {
+            try LeafValidation.validateTree(tree, context: context)
+        }
+    }
+
+    @Test func aParentWithAForgedParentHashIsRejected() throws {
+        var (tree, groupID, parents) = try treeWithTwoParents()
+        var parent = try #require(tree.parent(parents[0]))
+        parent.parentHash = [UInt8](repeating: 7, count: 32)
+        tree[parents[0]] = .parent(parent)
+        let context = GroupContext(groupID: groupID, epoch: 0, treeHash: tree.rootHash, confirmedTranscriptHash: [], extensions: [])
+        #expect(throws: MLSError.self) { try LeafValidation.validateTree(tree, context: context) }
+    }
+}

@@ -19,9 +19,14 @@ enum Vectors {
 
     /// Entries for cipher suite 2, and a tally of the others, which are skipped.
     static func suite2(_ name: String, tally: inout Tally) throws -> [[String: Any]] {
-        var kept: [[String: Any]] = []
-        for entry in try load(name) {
-            if entry["cipher_suite"] as? Int == 2 { kept.append(entry) } else {
+        try suite2Indexed(name, tally: &tally).map(\.entry)
+    }
+
+    /// Entries for cipher suite 2 with their indices in the file; the others are tallied as skipped.
+    static func suite2Indexed(_ name: String, tally: inout Tally) throws -> [(index: Int, entry: [String: Any])] {
+        var kept: [(index: Int, entry: [String: Any])] = []
+        for (index, entry) in try load(name).enumerated() {
+            if entry["cipher_suite"] as? Int == 2 { kept.append((index, entry)) } else {
                 tally.skip("cipher suite \(entry["cipher_suite"] ?? "none") is not supported")
             }
         }
@@ -36,18 +41,24 @@ struct Tally {
     let file: String
     var passed = 0
     var skipped: [String: Int] = [:]
+    /// Indices (in the vector file) of skipped entries, by reason, where the reason is a missing feature.
+    var skippedCases: [String: [Int]] = [:]
 
     init(_ file: String) { self.file = file }
 
     mutating func pass() { passed += 1 }
 
-    mutating func skip(_ reason: String) { skipped[reason, default: 0] += 1 }
+    mutating func skip(_ reason: String, entry: Int? = nil) {
+        skipped[reason, default: 0] += 1
+        if let entry { skippedCases[reason, default: []].append(entry) }
+    }
 
     func report() {
         let skips = skipped.values.reduce(0, +)
         print("[vectors] \(file): \(passed) passed, \(skips) skipped")
         for (reason, count) in skipped.sorted(by: { $0.key < $1.key }) {
-            print("[vectors]   skip \(count): \(reason)")
+            let cases = skippedCases[reason].map { " (entries \($0.map(String.init).joined(separator: ", ")))" } ?? ""
+            print("[vectors]   skip \(count): \(reason)\(cases)")
         }
     }
 }

@@ -91,15 +91,11 @@ enum TranscriptHash {
 
 /// The PSK secret that combines pre-shared keys into the key schedule (RFC 9420 §8.4).
 enum PSKSecret {
-    /// The PSK secret for `ids`, looked up in a store of external PSKs; resumption PSKs are not supported.
-    static func resolve(_ ids: [PreSharedKeyID], externalPSKs: [[UInt8]: [UInt8]]) throws(MLSError) -> [UInt8] {
+    /// The PSK secret for `ids`, each looked up in `store`.
+    static func resolve(_ ids: [PreSharedKeyID], store: PSKStore) throws(MLSError) -> [UInt8] {
         guard ids.count <= Int(UInt16.max) else { throw .invalidValue("number of pre-shared keys") }
         var psks: [(id: PreSharedKeyID, secret: [UInt8])] = []
-        for id in ids {
-            guard case .external(let name) = id.kind else { throw .unsupported("resumption pre-shared keys") }
-            guard let secret = externalPSKs[name] else { throw .invalidValue("reference to an external PSK this member lacks") }
-            psks.append((id, secret))
-        }
+        for id in ids { psks.append((id, try store.secret(for: id))) }
         return combine(psks)
     }
 
@@ -116,5 +112,36 @@ enum PSKSecret {
             combined = CipherSuite.extract(salt: input, ikm: combined)
         }
         return combined
+    }
+}
+
+/// The pre-shared keys a member can use: external PSKs by identifier and its group's recent resumption PSKs.
+struct PSKStore: Sendable {
+    /// How many epochs of resumption PSKs are kept.
+    static let keptEpochs: UInt64 = 8
+
+    var external: [[UInt8]: [UInt8]]
+    var groupID: [UInt8]
+    var resumption: [UInt64: [UInt8]] = [:]
+
+    /// The store with `epoch`'s resumption PSK added and epochs beyond the window dropped.
+    func recording(epoch: UInt64, resumptionPSK: [UInt8]) -> PSKStore {
+        var next = self
+        next.resumption[epoch] = resumptionPSK
+        next.resumption = next.resumption.filter { $0.key > epoch || epoch - $0.key < Self.keptEpochs }
+        return next
+    }
+
+    /// The secret a PSK identifier names.
+    func secret(for id: PreSharedKeyID) throws(MLSError) -> [UInt8] {
+        switch id.kind {
+        case .external(let name):
+            guard let secret = external[name] else { throw .invalidValue("reference to an external PSK this member lacks") }
+            return secret
+        case .resumption(let usage, let group, let epoch):
+            guard usage == 1 else { throw .unsupported("re-initialization and branch resumption pre-shared keys") }
+            guard group == groupID, let secret = resumption[epoch] else { throw .invalidValue("reference to a resumption PSK this member lacks") }
+            return secret
+        }
     }
 }

@@ -1,9 +1,10 @@
 import Foundation
 
 extension Group {
-    /// What a commit's proposals did to the tree.
+    /// What a commit's proposals did to the tree and the group context extensions.
     struct AppliedProposals {
         var tree: RatchetTree
+        var extensions: [Extension]
         var added: [(leaf: UInt32, keyPackage: KeyPackage)] = []
         var removed: [UInt32] = []
         var psks: [PreSharedKeyID] = []
@@ -11,10 +12,12 @@ extension Group {
     }
 
     /// Validates a commit's proposal list (RFC 9420 §12.2) and applies it to a copy of the tree (§12.3).
-    func applyProposals(_ proposals: [Proposal], committer: UInt32) throws(MLSError) -> AppliedProposals {
-        var applied = AppliedProposals(tree: tree, needsPath: proposals.isEmpty)
+    func applyProposals(_ proposals: [(proposal: Proposal, sender: Sender)], committer: UInt32) throws(MLSError) -> AppliedProposals {
+        var applied = AppliedProposals(tree: tree, extensions: context.extensions, needsPath: proposals.isEmpty)
         var adds: [KeyPackage] = []
-        for proposal in proposals {
+        var updates: [(leaf: UInt32, node: LeafNode)] = []
+        var newExtensions: [Extension]?
+        for (proposal, sender) in proposals {
             try checkSupported(proposal)
             switch proposal {
             case .remove(let leaf):
@@ -31,29 +34,60 @@ extension Group {
                     throw .invalidProposal("two Adds share a key")
                 }
                 adds.append(keyPackage)
+            case .update(let leaf):
+                guard case .member(let updater) = sender, updater != committer else {
+                    throw .invalidProposal("an Update comes from the committer or a non-member")
+                }
+                guard !updates.contains(where: { $0.leaf == updater }) else { throw .invalidProposal("a leaf is updated twice") }
+                updates.append((updater, leaf))
+                applied.needsPath = true
             case .preSharedKey(let id):
                 guard id.nonce.count == CipherSuite.hashLength else { throw .invalidProposal("a PSK nonce has the wrong length") }
                 guard !applied.psks.contains(where: { $0.kind == id.kind }) else { throw .invalidProposal("a PSK is proposed twice") }
                 applied.psks.append(id)
-            default:
+            case .groupContextExtensions(let extensions):
+                guard newExtensions == nil else { throw .invalidProposal("two GroupContextExtensions proposals") }
+                guard extensions.hasUniqueTypes else { throw .invalidProposal("a GroupContextExtensions proposal repeats a type") }
+                newExtensions = extensions
+                applied.needsPath = true
+            case .reInit, .externalInit:
                 continue
             }
+        }
+        guard !updates.contains(where: { applied.removed.contains($0.leaf) }) else { throw .invalidProposal("a leaf is both updated and removed") }
+        if let newExtensions {
+            applied.extensions = newExtensions
+            if let data = newExtensions.payload(Extension.externalSenders) {
+                var reader = TLSReader(data)
+                _ = try reader.vector(of: ExternalSender.self)
+                try reader.finish()
+            }
+        }
+        for (leaf, node) in updates {
+            try validateUpdate(node, from: leaf, in: applied.tree, extensions: applied.extensions)
+            applied.tree.update(leaf, with: node)
         }
         for leaf in applied.removed { try applied.tree.remove(leaf) }
         for keyPackage in adds {
             let index = applied.tree.add(keyPackage.leafNode)
             try LeafValidation.validate(keyPackage.leafNode, index: index, tree: applied.tree, groupID: groupID,
-                                        extensions: context.extensions, replacing: nil)
+                                        extensions: applied.extensions, replacing: nil)
             applied.added.append((index, keyPackage))
+        }
+        if newExtensions != nil {
+            for index in applied.tree.occupiedLeaves {
+                try LeafValidation.supports(applied.tree.leaf(index)!, extensions: applied.extensions)
+            }
         }
         return applied
     }
 
     /// The context of the next epoch before its transcript hash is known.
-    func provisionalContext(treeHash: [UInt8]) -> GroupContext {
+    func provisionalContext(treeHash: [UInt8], extensions: [Extension]) -> GroupContext {
         var next = context
         next.epoch += 1
         next.treeHash = treeHash
+        next.extensions = extensions
         return next
     }
 
@@ -73,7 +107,7 @@ extension Group {
     public func createCommit(proposalReferences: [[UInt8]]? = nil) throws(MLSError) -> CommitOutput {
         let chosen = proposalReferences.map { refs in refs.compactMap { ref in cachedProposals.first { $0.reference == ref } } } ?? cachedProposals
         guard chosen.count == (proposalReferences?.count ?? chosen.count) else { throw .invalidProposal("a referenced proposal is not cached") }
-        var applied = try applyProposals(chosen.map(\.proposal), committer: ownLeaf)
+        var applied = try applyProposals(chosen.map { ($0.proposal, $0.sender) }, committer: ownLeaf)
         for (_, keyPackage) in applied.added {
             guard case .keyPackage(let lifetime) = keyPackage.leafNode.source, lifetime.contains(now: Self.now()) else {
                 throw .invalidProposal("an added key package is outside its lifetime")
@@ -82,7 +116,8 @@ extension Group {
         let newMembers = Set(applied.added.map(\.leaf))
         guard let ownLeafNode = tree.leaf(ownLeaf) else { throw .invalidTree("this member's leaf is blank") }
         let created = try TreeKEM.createPath(tree: &applied.tree, sender: ownLeaf, leaf: ownLeafNode, signer: signatureKey,
-                                             groupID: groupID, newMembers: newMembers, context: provisionalContext)
+                                             groupID: groupID, newMembers: newMembers,
+                                             context: { provisionalContext(treeHash: $0, extensions: applied.extensions) })
         let content = FramedContent(groupID: groupID, epoch: epoch, sender: .member(ownLeaf), authenticatedData: [],
                                     content: .commit(Commit(proposals: chosen.map { .reference($0.reference) }, path: created.path)))
         let signature = try CipherSuite.signWithLabel(key: signatureKey, label: "FramedContentTBS",
@@ -90,10 +125,10 @@ extension Group {
         var authenticated = AuthenticatedContent(wireFormat: .publicMessage, content: content,
                                                  auth: FramedContentAuthData(signature: signature, confirmationTag: nil))
         let confirmed = TranscriptHash.confirmed(interim: interimTranscriptHash, content: authenticated)
-        var nextContext = provisionalContext(treeHash: applied.tree.rootHash)
+        var nextContext = provisionalContext(treeHash: applied.tree.rootHash, extensions: applied.extensions)
         nextContext.confirmedTranscriptHash = confirmed
         let nextSecrets = EpochSecrets(initSecret: secrets.initSecret, commitSecret: created.commitSecret,
-                                       pskSecret: try pskSecret(applied.psks), context: nextContext)
+                                       pskSecret: try PSKSecret.resolve(applied.psks, store: psks), context: nextContext)
         let tag = nextSecrets.confirmationTag(for: confirmed)
         authenticated.auth.confirmationTag = tag
         var message = PublicMessage(content: content, auth: authenticated.auth, membershipTag: nil)
@@ -101,7 +136,8 @@ extension Group {
 
         let next = Group(context: nextContext, tree: applied.tree, ownLeaf: ownLeaf, secrets: nextSecrets,
                          interimTranscriptHash: TranscriptHash.interim(confirmed: confirmed, confirmationTag: tag),
-                         privateKeys: created.privateKeys, signatureKey: signatureKey, externalPSKs: externalPSKs)
+                         privateKeys: created.privateKeys, signatureKey: signatureKey,
+                         psks: psks.recording(epoch: nextContext.epoch, resumptionPSK: nextSecrets.resumptionPSK))
         let welcome = applied.added.isEmpty ? nil : try next.welcome(for: applied.added, psks: applied.psks, confirmationTag: tag,
                                                                      pathSecrets: created.pathSecrets)
         return CommitOutput(message: .publicMessage(message), welcome: welcome, group: next)
@@ -146,15 +182,15 @@ extension Group {
         guard committer != ownLeaf else { throw .invalidProposal("this member's own commit must be adopted from createCommit") }
         guard let tag = authenticated.auth.confirmationTag else { throw .invalidValue("commit without a confirmation tag") }
 
-        var proposals: [Proposal] = []
+        var proposals: [(proposal: Proposal, sender: Sender)] = []
         for item in commit.proposals {
             switch item {
-            case .proposal(let proposal): proposals.append(proposal)
+            case .proposal(let proposal): proposals.append((proposal, .member(committer)))
             case .reference(let ref):
                 guard let cached = cachedProposals.first(where: { $0.reference == ref }) else {
                     throw .invalidProposal("a referenced proposal was never received")
                 }
-                proposals.append(cached.proposal)
+                proposals.append((cached.proposal, cached.sender))
             }
         }
         var applied = try applyProposals(proposals, committer: committer)
@@ -169,23 +205,25 @@ extension Group {
             var candidate = applied.tree
             candidate.update(committer, with: path.leafNode)
             try LeafValidation.validate(path.leafNode, index: committer, tree: candidate, groupID: groupID,
-                                        extensions: context.extensions, replacing: committer)
+                                        extensions: applied.extensions, replacing: committer)
             let result = try TreeKEM.applyPath(tree: &applied.tree, path: path, sender: committer, receiver: ownLeaf,
-                                               privateKeys: keys, newMembers: Set(applied.added.map(\.leaf)), context: provisionalContext)
+                                               privateKeys: keys, newMembers: Set(applied.added.map(\.leaf)),
+                                               context: { provisionalContext(treeHash: $0, extensions: applied.extensions) })
             keys = result.privateKeys
             commitSecret = result.commitSecret
         } else if applied.needsPath {
             throw .invalidProposal("the commit needs an UpdatePath")
         }
         let confirmed = TranscriptHash.confirmed(interim: interimTranscriptHash, content: authenticated)
-        var nextContext = provisionalContext(treeHash: applied.tree.rootHash)
+        var nextContext = provisionalContext(treeHash: applied.tree.rootHash, extensions: applied.extensions)
         nextContext.confirmedTranscriptHash = confirmed
         let nextSecrets = EpochSecrets(initSecret: secrets.initSecret, commitSecret: commitSecret,
-                                       pskSecret: try pskSecret(applied.psks), context: nextContext)
+                                       pskSecret: try PSKSecret.resolve(applied.psks, store: psks), context: nextContext)
         guard CipherSuite.equalMACs(tag, nextSecrets.confirmationTag(for: confirmed)) else { throw .badMAC("confirmation tag") }
         self = Group(context: nextContext, tree: applied.tree, ownLeaf: ownLeaf, secrets: nextSecrets,
                      interimTranscriptHash: TranscriptHash.interim(confirmed: confirmed, confirmationTag: tag),
-                     privateKeys: keys, signatureKey: signatureKey, externalPSKs: externalPSKs)
+                     privateKeys: keys, signatureKey: signatureKey,
+                     psks: psks.recording(epoch: nextContext.epoch, resumptionPSK: nextSecrets.resumptionPSK))
         return .applied(added: applied.added.map(\.leaf), removed: applied.removed)
     }
 

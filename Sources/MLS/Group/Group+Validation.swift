@@ -29,17 +29,8 @@ enum LeafValidation {
                          extensions: [Extension], replacing: UInt32?) throws(MLSError) {
         guard case .basic = leaf.credential else { throw .unsupported("X.509 credentials") }
         try leaf.verifySignature(groupID: groupID, leafIndex: index)
+        try supports(leaf, extensions: extensions)
         let caps = leaf.capabilities
-        if let data = extensions.payload(Extension.requiredCapabilities) {
-            let required = try RequiredCapabilities(tlsBytes: data)
-            guard required.extensions.allSatisfy({ isDefaultExtension($0) || caps.extensions.contains($0) }),
-                  required.proposals.allSatisfy({ (1...7).contains($0) || caps.proposals.contains($0) }),
-                  required.credentials.allSatisfy(caps.credentials.contains)
-            else { throw .invalidValue("leaf node that lacks the group's required capabilities") }
-        }
-        guard extensions.allSatisfy({ isDefaultExtension($0.type) || caps.extensions.contains($0.type) }) else {
-            throw .invalidValue("leaf node that does not support the group's extensions")
-        }
         guard leaf.extensions.allSatisfy({ isDefaultExtension($0.type) || caps.extensions.contains($0.type) }) else {
             throw .invalidValue("leaf node extension missing from its capabilities")
         }
@@ -53,10 +44,25 @@ enum LeafValidation {
         }
     }
 
+    /// Checks that a leaf supports a group's context extensions and required capabilities.
+    static func supports(_ leaf: LeafNode, extensions: [Extension]) throws(MLSError) {
+        let caps = leaf.capabilities
+        if let data = extensions.payload(Extension.requiredCapabilities) {
+            let required = try RequiredCapabilities(tlsBytes: data)
+            guard required.extensions.allSatisfy({ isDefaultExtension($0) || caps.extensions.contains($0) }),
+                  required.proposals.allSatisfy({ (1...7).contains($0) || caps.proposals.contains($0) }),
+                  required.credentials.allSatisfy(caps.credentials.contains)
+            else { throw .invalidValue("leaf node that lacks the group's required capabilities") }
+        }
+        guard extensions.allSatisfy({ isDefaultExtension($0.type) || caps.extensions.contains($0.type) }) else {
+            throw .invalidValue("leaf node that does not support the group's extensions")
+        }
+    }
+
     /// Checks every leaf, the parent hashes and the unmerged leaves of a received tree (RFC 9420 §12.4.3.1).
     static func validateTree(_ tree: RatchetTree, context: GroupContext) throws(MLSError) {
         guard tree.rootHash == context.treeHash else { throw .invalidTree("its tree hash does not match the group context") }
-        try tree.verifyUnmergedLeaves()
+        try tree.verifyParentNodes()
         try tree.verifyParentHashes()
         for index in tree.occupiedLeaves {
             try validate(tree.leaf(index)!, index: index, tree: tree, groupID: context.groupID, extensions: context.extensions, replacing: nil)

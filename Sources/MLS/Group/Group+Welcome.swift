@@ -52,7 +52,8 @@ extension Group {
         }
         self.init(context: context, tree: tree, ownLeaf: ownLeaf, secrets: secrets,
                   interimTranscriptHash: TranscriptHash.interim(confirmed: context.confirmedTranscriptHash, confirmationTag: info.confirmationTag),
-                  privateKeys: keys, signatureKey: bundle.signatureKey, externalPSKs: externalPSKs)
+                  privateKeys: keys, signatureKey: bundle.signatureKey,
+                  psks: PSKStore(external: externalPSKs, groupID: context.groupID).recording(epoch: context.epoch, resumptionPSK: secrets.resumptionPSK))
     }
 
     /// Decrypts the GroupSecrets addressed to a key package and the GroupInfo of a Welcome; also returns the PSK secret.
@@ -64,7 +65,10 @@ extension Group {
         let secretsBytes = try CipherSuite.decryptWithLabel(privateKey: initKey, label: "Welcome",
                                                             context: welcome.encryptedGroupInfo, ciphertext: entry.encryptedGroupSecrets)
         let groupSecrets = try GroupSecrets(tlsBytes: secretsBytes)
-        let pskSecret = try PSKSecret.resolve(groupSecrets.psks, externalPSKs: externalPSKs)
+        for id in groupSecrets.psks {
+            guard case .external = id.kind else { throw .unsupported("resumption pre-shared keys from before joining") }
+        }
+        let pskSecret = try PSKSecret.resolve(groupSecrets.psks, store: PSKStore(external: externalPSKs, groupID: []))
         let member = CipherSuite.extract(salt: groupSecrets.joinerSecret, ikm: pskSecret)
         let (key, nonce) = EpochSecrets.welcomeKeyAndNonce(CipherSuite.deriveSecret(secret: member, label: "welcome"))
         let info = try GroupInfo(tlsBytes: try CipherSuite.open(key: key, nonce: nonce, aad: [], ciphertext: welcome.encryptedGroupInfo))

@@ -15,8 +15,8 @@ public struct Group: Sendable {
     var interimTranscriptHash: [UInt8]
     var privateKeys: TreeKEM.PrivateKeys
     let signatureKey: P256.Signing.PrivateKey
-    /// External pre-shared keys by identifier.
-    var externalPSKs: [[UInt8]: [UInt8]]
+    /// Pre-shared keys this member can use.
+    var psks: PSKStore
     /// Proposals received in this epoch, in arrival order.
     public private(set) var cachedProposals: [CachedProposal] = []
 
@@ -40,6 +40,8 @@ public struct Group: Sendable {
     public var epochAuthenticator: [UInt8] { secrets.epochAuthenticator }
 
     /// MLS-Exporter(label, context, length) for the current epoch (RFC 9420 §8.5).
+    ///
+    /// `length` is at most 8,160 bytes (255 SHA-256 blocks), the HKDF limit.
     public func exportSecret(label: String, context: [UInt8], length: Int) -> [UInt8] {
         secrets.export(label: Array(label.utf8), context: context, length: length)
     }
@@ -76,11 +78,12 @@ public struct Group: Sendable {
         let secrets = EpochSecrets(joinerSecret: TreeKEM.randomBytes(CipherSuite.hashLength), context: context)
         self.init(context: context, tree: tree, ownLeaf: 0, secrets: secrets,
                   interimTranscriptHash: TranscriptHash.interim(confirmed: [], confirmationTag: secrets.confirmationTag(for: [])),
-                  privateKeys: [0: encryptionKey], signatureKey: signatureKey, externalPSKs: [:])
+                  privateKeys: [0: encryptionKey], signatureKey: signatureKey,
+                  psks: PSKStore(external: [:], groupID: groupID).recording(epoch: 0, resumptionPSK: secrets.resumptionPSK))
     }
 
     init(context: GroupContext, tree: RatchetTree, ownLeaf: UInt32, secrets: EpochSecrets, interimTranscriptHash: [UInt8],
-         privateKeys: TreeKEM.PrivateKeys, signatureKey: P256.Signing.PrivateKey, externalPSKs: [[UInt8]: [UInt8]]) {
+         privateKeys: TreeKEM.PrivateKeys, signatureKey: P256.Signing.PrivateKey, psks: PSKStore) {
         self.context = context
         self.tree = tree
         self.ownLeaf = ownLeaf
@@ -88,12 +91,7 @@ public struct Group: Sendable {
         self.interimTranscriptHash = interimTranscriptHash
         self.privateKeys = privateKeys
         self.signatureKey = signatureKey
-        self.externalPSKs = externalPSKs
-    }
-
-    /// The PSK secret for a list of PSKs; only external PSKs this member holds can be used.
-    func pskSecret(_ ids: [PreSharedKeyID]) throws(MLSError) -> [UInt8] {
-        try PSKSecret.resolve(ids, externalPSKs: externalPSKs)
+        self.psks = psks
     }
 
     /// Forgets cached proposals with the given references (for example when a delivery service revokes them).
@@ -128,8 +126,9 @@ public struct Group: Sendable {
     /// Verifies a proposal message and caches it for a later commit; returns its ProposalRef.
     ///
     /// Members' proposals need a valid membership tag; external senders' proposals are checked
-    /// against the `external_senders` extension. Add, Remove and external PreSharedKey proposals
-    /// are accepted; an Add's key package must be valid and a Remove must name a current member.
+    /// against the `external_senders` extension. Add, Remove, Update, PreSharedKey and
+    /// GroupContextExtensions proposals are accepted; an Add's key package must be valid, a Remove
+    /// must name a current member and an Update must carry a valid leaf from a member.
     @discardableResult
     public mutating func cacheProposal(_ message: MLSMessage) throws(MLSError) -> [UInt8] {
         guard case .publicMessage(let publicMessage) = message else { throw .unsupported("proposals not sent as PublicMessage") }
@@ -139,6 +138,9 @@ public struct Group: Sendable {
         switch proposal {
         case .add(let keyPackage): try keyPackage.validate()
         case .remove(let leaf): guard tree.leaf(leaf) != nil else { throw .invalidProposal("a Remove names a blank or missing leaf") }
+        case .update(let leaf):
+            guard case .member(let sender) = authenticated.content.sender else { throw .invalidProposal("an Update from a non-member") }
+            try validateUpdate(leaf, from: sender, in: tree, extensions: context.extensions)
         default: break
         }
         let reference = authenticated.proposalReference
@@ -149,13 +151,17 @@ public struct Group: Sendable {
 
     func checkSupported(_ proposal: Proposal) throws(MLSError) {
         switch proposal {
-        case .add, .remove: return
-        case .preSharedKey(let id):
-            guard case .external = id.kind else { throw .unsupported("resumption pre-shared keys") }
-        case .update: throw .unsupported("Update proposals")
+        case .add, .remove, .update, .preSharedKey, .groupContextExtensions: return
         case .reInit: throw .unsupported("ReInit proposals")
         case .externalInit: throw .unsupported("ExternalInit proposals")
-        case .groupContextExtensions: throw .unsupported("GroupContextExtensions proposals")
         }
+    }
+
+    /// Checks an Update's leaf (RFC 9420 §12.1.2): source, fresh encryption key and leaf validity.
+    func validateUpdate(_ leaf: LeafNode, from sender: UInt32, in tree: RatchetTree, extensions: [Extension]) throws(MLSError) {
+        guard case .update = leaf.source else { throw .invalidValue("Update leaf node source") }
+        guard let current = tree.leaf(sender) else { throw .invalidProposal("an Update from a blank leaf") }
+        guard leaf.encryptionKey != current.encryptionKey else { throw .invalidProposal("an Update reuses its encryption key") }
+        try LeafValidation.validate(leaf, index: sender, tree: tree, groupID: groupID, extensions: extensions, replacing: sender)
     }
 }

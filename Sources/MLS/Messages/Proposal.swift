@@ -43,7 +43,7 @@ public struct PreSharedKeyID: TLSCodable, Hashable {
     }
 }
 
-/// `Proposal` (RFC 9420 §12.1). Add and Remove are acted on; the rest decode and are rejected by a group.
+/// `Proposal` (RFC 9420 §12.1). A group acts on all but ReInit and ExternalInit, which decode and are rejected.
 public enum Proposal: TLSCodable, Hashable {
     /// Add the owner of a key package.
     case add(KeyPackage)

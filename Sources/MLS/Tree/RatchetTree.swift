@@ -207,10 +207,13 @@ public struct RatchetTree: TLSCodable, Hashable {
         }
     }
 
-    /// Checks the unmerged-leaves invariant (RFC 9420 §7.9.2 and §12.4.3.1).
-    func verifyUnmergedLeaves() throws(MLSError) {
+    /// Checks the parent nodes of a received tree (RFC 9420 §12.4.3.1): unmerged leaves and unique keys.
+    func verifyParentNodes() throws(MLSError) {
+        var keyCounts: [[UInt8]: Int] = [:]
+        for node in nodes { if let key = node?.encryptionKey { keyCounts[key, default: 0] += 1 } }
         for x in stride(from: UInt32(1), to: UInt32(nodes.count), by: 2) {
             guard case .parent(let p) = nodes[Int(x)] else { continue }
+            guard keyCounts[p.encryptionKey] == 1 else { throw .invalidTree("parent node \(x) shares its encryption key with another node") }
             for leafIndex in p.unmergedLeaves {
                 guard leafIndex < leafCount, TreeMath.isInSubtree(leafIndex * 2, of: x), leaf(leafIndex) != nil else {
                     throw .invalidTree("parent node \(x) lists an unmerged leaf that is not below it")
