@@ -82,7 +82,7 @@ let package = Package(
             ]),
 
         .testTarget(name: "ScreamCoreTests", dependencies: ["ScreamCore"]),
-        .testTarget(name: "MLSTests", dependencies: ["MLS"]),
+        .testTarget(name: "MLSTests", dependencies: ["MLS"], exclude: ["Interop"]),
         .testTarget(name: "DAVETests", dependencies: ["DAVE", "MLS"]),
         .testTarget(name: "DiscordVoiceTests", dependencies: ["DiscordVoice", "FakeDiscord"]),
         .testTarget(name: "ScreamCLITests", dependencies: ["FakeDiscord"]),
