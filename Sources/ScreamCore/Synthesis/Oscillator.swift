@@ -1,0 +1,37 @@
+import Foundation
+
+/// A phase accumulator in cycles: phase starts at 0 and wraps once it reaches 1.
+public struct Oscillator: Sendable {
+    /// Current phase in cycles.
+    public internal(set) var phase: Double = 0
+    @usableFromInline let inverseRate: Double
+    @usableFromInline let sampleRate: Double
+
+    /// Creates an oscillator at phase 0 for the given sample rate.
+    public init(sampleRate: Int) {
+        self.sampleRate = Double(sampleRate)
+        self.inverseRate = 1 / Double(sampleRate)
+    }
+
+    /// `sin(2πp)` at the current phase, then advances by `frequency / sampleRate`.
+    @inlinable
+    public mutating func sine(_ frequency: Double) -> Double {
+        let out = sin(2 * Double.pi * phase)
+        advance(frequency)
+        return out
+    }
+
+    /// `2p - 1` at the current phase, then advances by `frequency / sampleRate`.
+    @inlinable
+    public mutating func saw(_ frequency: Double) -> Double {
+        let out = 2 * phase - 1
+        advance(frequency)
+        return out
+    }
+
+    @usableFromInline
+    mutating func advance(_ frequency: Double) {
+        phase += frequency / sampleRate
+        if phase >= 1 { phase -= 1 }
+    }
+}
