@@ -8,8 +8,6 @@ public enum ConfigError: Error, Sendable, Equatable, CustomStringConvertible {
     case notAMapping(path: String, key: String?)
     /// A key that `scream` does not know (often a typo).
     case unknownKey(path: String, key: String, validKeys: [String])
-    /// The same key appears twice in one mapping.
-    case duplicateKey(path: String, key: String)
     /// A value that cannot be used for its setting.
     case invalidValue(setting: String, value: String, source: ConfigSource, expected: String)
     /// A preset name that does not exist.
@@ -27,8 +25,6 @@ public enum ConfigError: Error, Sendable, Equatable, CustomStringConvertible {
             "key '\(key)' in \(path) must be a mapping of keys to values."
         case .unknownKey(let path, let key, let validKeys):
             "unknown key '\(key)' in \(path); valid keys here are: \(validKeys.joined(separator: ", "))."
-        case .duplicateKey(let path, let key):
-            "key '\(key)' appears more than once in \(path)."
         case .invalidValue(let setting, let value, let source, let expected):
             "invalid \(setting) '\(value)' from \(source): expected \(expected)."
         case .unknownPreset(let name, let source):

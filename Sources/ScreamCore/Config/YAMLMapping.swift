@@ -1,8 +1,8 @@
 import Foundation
 import Yams
 
-/// One YAML mapping from a file, read key by key: unknown keys, duplicate keys and values of
-/// the wrong shape are errors that name the key with its full dotted path.
+/// One YAML mapping from a file, read key by key: unknown keys and values of the wrong shape
+/// are errors that name the key with its full dotted path (Yams rejects duplicate keys).
 struct YAMLMapping {
     /// The file the mapping came from, as the user named it.
     let path: String
@@ -37,15 +37,7 @@ struct YAMLMapping {
         guard case .mapping(let mapping) = node else {
             throw ConfigError.notAMapping(path: path, key: keyPath.isEmpty ? nil : keyPath)
         }
-        var entries: [(key: String, value: Node)] = []
-        for (key, value) in mapping {
-            let name = key.string ?? "\(key)"
-            if entries.contains(where: { $0.key == name }) {
-                throw ConfigError.duplicateKey(path: path, key: Self.join(keyPath, name))
-            }
-            entries.append((name, value))
-        }
-        self.init(path: path, keyPath: keyPath, entries: entries)
+        self.init(path: path, keyPath: keyPath, entries: mapping.map { (key: $0.key.string ?? "\($0.key)", value: $0.value) })
     }
 
     /// Throws for the first key that is not in `allowed`.
@@ -93,8 +85,14 @@ struct YAMLMapping {
     }
 
     private static func firstLine(of text: String) -> String {
-        let line = text.split(whereSeparator: \.isNewline).first.map(String.init) ?? text
-        return line.replacingOccurrences(of: "error: ", with: "").trimmingWhitespace()
+        var line = text.split(whereSeparator: \.isNewline).first.map(String.init) ?? text
+        for noise in ["error: ", "Parser: "] {
+            line = line.replacingOccurrences(of: noise, with: "")
+        }
+        while line.hasSuffix(".") || line.hasSuffix(":") {
+            line.removeLast()
+        }
+        return line.trimmingWhitespace()
     }
 
     private static func readText(path: String) throws -> String {
