@@ -4,9 +4,9 @@ import COpus
 /// Writes Opus packets as an Ogg Opus stream (RFC 7845).
 ///
 /// Page 1 holds OpusHead alone, page 2 ends with OpusTags, then audio packets share pages.
-/// Each packet's granule is pre-skip plus the real samples completed so far (48 kHz), so
-/// the EOS page carries pre-skip + the exact sample count and decoders trim the padding.
-/// One packet is held back so the last one can be flagged end-of-stream in `finish()`.
+/// Each packet's granule is the 48 kHz samples decodable through it (pre-skip included);
+/// the last one is flagged end-of-stream with granule pre-skip + the exact real sample
+/// count, so decoders trim the padding. One packet is held back until `finish()` for that.
 public final class OggOpusWriter {
     /// The stream's serial number.
     public let serial: Int32
@@ -19,6 +19,7 @@ public final class OggOpusWriter {
     private var heldGranule: Int64 = 0
     private var packetNumber: Int64 = 0
     private var position: Int64 = 0
+    private var realFrames: Int64 = 0
     private var state = State.headersWritten
 
     private enum State { case headersWritten, holdingPacket, finished }
@@ -57,15 +58,19 @@ public final class OggOpusWriter {
         stream.deallocate()
     }
 
-    /// Adds one Opus packet carrying `frames` real frames (per channel, input rate).
+    /// Adds one Opus packet carrying `frames` frames of real audio (per channel, input rate).
     public func append(_ packet: UnsafeRawBufferPointer, frames: Int) throws(EncodingError) {
         precondition(state != .finished, "append after finish")
         precondition(packet.count <= held.count, "an Opus packet is at most \(held.count) bytes")
+        let duration = opus_packet_get_nb_samples(
+            packet.baseAddress!.assumingMemoryBound(to: UInt8.self), Int32(packet.count), 48000)
+        guard duration >= 0 else { throw .opus(String(cString: opus_strerror(duration))) }
         if state == .holdingPacket { try submitHeld(endOfStream: false) }
         held.withUnsafeMutableBytes { $0.copyMemory(from: packet) }
         heldLength = packet.count
-        position += Int64(frames) * granuleScale
-        heldGranule = preSkip + position
+        position += Int64(duration)
+        realFrames += Int64(frames)
+        heldGranule = position
         state = .holdingPacket
     }
 
@@ -79,6 +84,8 @@ public final class OggOpusWriter {
     /// Flags the last packet end-of-stream and writes every remaining page.
     public func finish() throws(EncodingError) {
         precondition(state == .holdingPacket, "an Ogg Opus stream needs at least one audio packet")
+        heldGranule = preSkip + realFrames * granuleScale
+        precondition(heldGranule <= position, "the packets must cover the pre-skip and every real sample")
         try submitHeld(endOfStream: true)
         try flush()
         state = .finished

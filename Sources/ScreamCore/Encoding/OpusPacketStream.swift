@@ -2,15 +2,16 @@
 public struct OpusPacket: Sendable {
     /// The Opus packet.
     public var bytes: ArraySlice<UInt8>
-    /// Frames of real audio in it, per channel at the input rate; less than a full frame
-    /// only for the zero-padded last packet.
+    /// Frames of real audio in it, per channel at the input rate: a full frame except in the
+    /// zero-padded tail (which may be 0 for the packets that flush the encoder's lookahead).
     public var frames: Int
 }
 
 /// Pulls PCM from a source and encodes it into Opus packets, 20 ms at a time.
 ///
-/// The last partial frame is zero-padded. A source with no audio at all still yields one
-/// (silent) packet, so every stream has at least one. Buffers are allocated once.
+/// After the source ends, zero-padded frames follow until the packets cover the audio plus
+/// the encoder's lookahead, so a decoder that drops the pre-skip still gets every sample.
+/// Buffers are allocated once.
 public struct OpusPacketStream<Source: PCMSource> {
     /// The PCM being encoded.
     public private(set) var source: Source
@@ -18,11 +19,13 @@ public struct OpusPacketStream<Source: PCMSource> {
     public let encoder: OpusFrameEncoder
     /// Real frames (per channel) encoded so far, padding excluded.
     public private(set) var framesEncoded = 0
+    /// Frames (per channel) handed to the encoder so far, padding included.
+    public private(set) var framesSubmitted = 0
     private var pcm: [Int16]
     private var packet: [UInt8]
-    private var state = State.running
+    private var state = State.reading
 
-    private enum State { case running, finished }
+    private enum State { case reading, draining, finished }
 
     /// Prepares to encode `source` at `bitrate` bits per second.
     public init(source: Source, bitrate: Int = 64000) throws(EncodingError) {
@@ -37,27 +40,27 @@ public struct OpusPacketStream<Source: PCMSource> {
     ///
     /// Throws the source's errors and `EncodingError`.
     public mutating func next() throws -> OpusPacket? {
-        guard state == .running else { return nil }
         let channels = encoder.channels
         let frameSize = encoder.frameSize
         var filled = 0
-        try pcm.withUnsafeMutableBufferPointer { buffer in
-            while filled < frameSize {
-                let rest = UnsafeMutableBufferPointer(rebasing: buffer[(filled * channels)...])
-                let got = try source.read(into: rest)
-                if got == 0 { break }
-                filled += got
+        if state == .reading {
+            try pcm.withUnsafeMutableBufferPointer { buffer in
+                while filled < frameSize {
+                    let got = try source.read(into: UnsafeMutableBufferPointer(rebasing: buffer[(filled * channels)...]))
+                    if got == 0 { break }
+                    filled += got
+                }
             }
-            if filled < frameSize {
-                UnsafeMutableBufferPointer(rebasing: buffer[(filled * channels)...]).update(repeating: 0)
-            }
+            if filled < frameSize { state = .draining }
         }
-        if filled < frameSize {
-            state = .finished
-            if filled == 0 && framesEncoded > 0 { return nil }
+        if state == .draining {
+            if filled == 0 && framesSubmitted >= framesEncoded + encoder.lookahead { state = .finished }
+            pcm.withUnsafeMutableBufferPointer { UnsafeMutableBufferPointer(rebasing: $0[(filled * channels)...]).update(repeating: 0) }
         }
+        guard state != .finished else { return nil }
         let length = try Self.encode(pcm, into: &packet, with: encoder)
         framesEncoded += filled
+        framesSubmitted += frameSize
         return OpusPacket(bytes: packet[..<length], frames: filled)
     }
 
