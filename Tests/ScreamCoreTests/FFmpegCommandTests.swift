@@ -30,7 +30,7 @@ import Testing
         let expected = [
             "highpass=f=120:p=1",
             "lowpass=f=8000:p=1",
-            "acrusher=bits=8:mix=0.5:aa=0",
+            "acrusher=bits=8:mix=0.5:aa=0.001",
             "acompressor=threshold=0.1:ratio=8:attack=5:release=50:knee=1:detection=peak",
             "volume=volume=9dB:precision=double",
             "alimiter=limit=0.95:level=0:latency=1",
@@ -38,6 +38,12 @@ import Testing
             "atrim=end_sample=144000",
         ].joined(separator: ",")
         #expect(FFmpegCommand(params: Preset.classic.params).filterChain == expected)
+    }
+
+    /// acrusher's `mix` is the dry share (its output is `crushed + (in - crushed) * mix`).
+    @Test func crusherMixIsPassedAsTheDryShare() {
+        let chain = FFmpegCommand(params: Preset.whisper.params).filterChain
+        #expect(chain.contains(",acrusher=bits=12:mix=0.8:aa=0.001,"))
     }
 
     @Test func argumentsAreAnArgvArrayWritingS16leToStdout() {

@@ -56,12 +56,16 @@ struct FFmpegRenderTests {
         #expect(samples.allSatisfy { $0 == 0 })
     }
 
+    /// The bound the backend promises is 6 dB; the chain matches the native one closely enough
+    /// that a 1 dB bound also holds, and it catches a misread filter option (an inverted
+    /// crusher mix once cost 4.9 dB on whisper).
     @Test(arguments: Preset.allCases)
     func renderIsWithinSixDecibelsOfTheNativeRender(preset: Preset) throws {
         var ffmpeg = try FFmpegGenerator(params: preset.params)
         var native = ScreamGenerator(params: preset.params)
         let difference = 20 * log10(rms(try renderAll(&ffmpeg)) / rms(try renderAll(&native)))
         #expect(abs(difference) <= 6, "ffmpeg render is \(difference) dB from the native one")
+        #expect(abs(difference) <= 1, "ffmpeg render is \(difference) dB from the native one")
     }
 
     @Test func cancelKillsAndReapsFFmpeg() throws {

@@ -91,13 +91,17 @@ public struct FFmpegCommand: Sendable, Equatable {
     ///
     /// Values outside an ffmpeg filter's accepted range are clamped to it (e.g. the
     /// compressor threshold to -60...0 dB, the limiter level to at least 0.0625).
+    /// `acrusher`'s `mix` is the dry share, so it gets `1 - crusherMix`; its anti-aliasing
+    /// is the smallest that is safe (`aa=0` divides by zero on samples that sit on a step).
+    /// The filters are single-pole, the compressor has a hard knee and peak detection, and
+    /// the limiter does no auto-levelling and compensates its look-ahead, as in the native chain.
     public var filterChain: String {
         let filter = params.filter
         let threshold = Self.clamped(Self.linear(decibels: filter.compThreshold), 0.000976563, 1)
         var chain = [
             "highpass=f=\(f(filter.highpassCutoff)):p=1",
             "lowpass=f=\(f(filter.lowpassCutoff)):p=1",
-            "acrusher=bits=\(filter.crusherBits):mix=\(f(filter.crusherMix)):aa=0",
+            "acrusher=bits=\(filter.crusherBits):mix=\(f(1 - filter.crusherMix)):aa=0.001",
             "acompressor=threshold=\(f(threshold)):ratio=\(f(Self.clamped(filter.compRatio, 1, 20)))"
                 + ":attack=\(f(Self.clamped(filter.compAttack, 0.01, 2000)))"
                 + ":release=\(f(Self.clamped(filter.compRelease, 0.01, 9000))):knee=1:detection=peak",
