@@ -31,24 +31,29 @@ struct SteppedHash: Sendable {
 
 /// A tone that jumps to `base + range * hash(step)` every `1/jumpRate` s and rises in level.
 struct SweepJumpLayer: Sendable {
-    let baseFreq, freqRange, amplitude, rise: Double
+    let baseFreq, freqRange, amplitude, rise, sampleRate: Double
     var steps: SteppedHash
     var oscillator: Oscillator
     var frequency: Double = 0
+    var increment: Double = 0
 
     init(_ p: ScreamParams.SweepJump, seed: Int64, coprime: Int64, sampleRate: Int) {
         baseFreq = p.baseFreq
         freqRange = p.freqRange
         amplitude = p.amplitude
         rise = p.rise
+        self.sampleRate = Double(sampleRate)
         steps = SteppedHash(rate: p.jumpRate, seed: seed, coprime: coprime)
         oscillator = Oscillator(sampleRate: sampleRate)
     }
 
     /// The layer's sample at time `t` (seconds); call once per sample, in order.
     mutating func sample(at t: Double) -> Double {
-        if steps.advance(to: t) { frequency = baseFreq + freqRange * steps.value }
-        return amplitude * (1 + rise * t) * oscillator.sine(frequency)
+        if steps.advance(to: t) {
+            frequency = baseFreq + freqRange * steps.value
+            increment = frequency / sampleRate
+        }
+        return amplitude * (1 + rise * t) * oscillator.sine(increment: increment)
     }
 }
 

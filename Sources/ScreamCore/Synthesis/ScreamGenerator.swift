@@ -55,7 +55,10 @@ public struct ScreamGenerator: PCMSource, Sendable {
     @inlinable
     public static func pcm16(_ y: Double) -> Int16 {
         let scaled = y * 32767
-        let clamped = scaled < -32768 ? -32768 : (scaled > 32767 ? 32767 : scaled)
-        return clamped.isNaN ? 0 : Int16(clamped.rounded(.toNearestOrAwayFromZero))
+        guard scaled > -32768 else { return scaled.isNaN ? 0 : -32768 }
+        guard scaled < 32767 else { return 32767 }
+        let whole = Int32(scaled)
+        let fraction = scaled - Double(whole)
+        return Int16(fraction >= 0.5 ? whole + 1 : (fraction <= -0.5 ? whole - 1 : whole))
     }
 }
