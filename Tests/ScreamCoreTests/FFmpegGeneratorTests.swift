@@ -140,6 +140,18 @@ struct FFmpegRenderTests {
         #expect(throws: FFmpegError.shortOutput(expected: 144_000, produced: 1000)) { try renderAll(&generator) }
     }
 
+    /// The fake ffmpeg writes nothing for 30 s, so the read blocks until `cancel()` kills it.
+    @Test func cancelFromAnotherThreadUnblocksAPendingRead() throws {
+        let script = try FakeFFmpeg(body: "exec sleep 30")
+        var generator = try FFmpegGenerator(params: Preset.classic.params, environment: script.environment)
+        let canceller = generator
+        let started = ContinuousClock.now
+        DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(200)) { canceller.cancel() }
+        #expect(throws: CancellationError.self) { try renderAll(&generator) }
+        #expect(ContinuousClock.now - started < .seconds(10))
+        #expect(isGone(generator.processIdentifier))
+    }
+
     @Test func launchFailureIsATypedError() throws {
         let script = try FakeFFmpeg(body: "exit 0", interpreter: "/nonexistent/sh")
         #expect {

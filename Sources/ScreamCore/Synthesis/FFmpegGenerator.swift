@@ -4,8 +4,10 @@ import Foundation
 /// s16le output into the caller's blocks, exactly `params.sampleCount` frames.
 ///
 /// ffmpeg starts in `init`. Reaching the end reaps it and turns a failure into an
-/// `FFmpegError`; `cancel()`, task cancellation (checked on every read) and dropping the
-/// last copy of the generator kill it with SIGKILL and reap it, so no zombie is left behind.
+/// `FFmpegError`; `cancel()` (from any thread), task cancellation (checked on every read) and
+/// dropping the last copy of the generator kill it with SIGKILL and reap it, so no zombie is
+/// left behind. ffmpeg runs in its own process group, so a terminal Ctrl-C reaches only
+/// `scream`: stop reading and drop the generator (or call `cancel()`) to stop ffmpeg too.
 public struct FFmpegGenerator: PCMSource, Sendable {
     /// The environment variable that names the ffmpeg executable, overriding `PATH`.
     public static let executableVariable = "SCREAM_FFMPEG"
@@ -67,6 +69,7 @@ public struct FFmpegGenerator: PCMSource, Sendable {
         let got = try process.read(into: UnsafeMutableRawPointer(base), count: frames * frameBytes)
         guard got == frames * frameBytes else {
             try process.finish()
+            if process.wasKilled { throw CancellationError() }
             throw FFmpegError.shortOutput(expected: totalFrames, produced: framesRendered + got / frameBytes)
         }
         for index in 0..<(frames * channels) {
@@ -76,7 +79,9 @@ public struct FFmpegGenerator: PCMSource, Sendable {
         return frames
     }
 
-    /// Kills ffmpeg (SIGKILL) if it still runs and reaps it; later reads throw `CancellationError`.
+    /// Kills ffmpeg (SIGKILL) if it still runs and reaps it; safe from any thread.
+    ///
+    /// A read blocked on ffmpeg's output returns, and it and later reads throw `CancellationError`.
     public func cancel() {
         process.kill()
     }

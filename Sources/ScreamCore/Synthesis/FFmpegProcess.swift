@@ -11,8 +11,8 @@ import Darwin
 /// One running ffmpeg child: its stdout is read by the owner, its stderr tail is kept by a
 /// background thread, and it is always killed and reaped, at the latest when this object dies.
 ///
-/// Not thread-safe: one owner reads and finishes it. `@unchecked Sendable` only so the owning
-/// value can move between tasks; the stderr tail has its own lock.
+/// One owner reads and finishes it; `kill()` may come from any thread (it unblocks a pending
+/// read with end of stream). The lifecycle state is guarded by a lock, hence `@unchecked Sendable`.
 final class FFmpegProcess: @unchecked Sendable {
     private enum State {
         case running
@@ -23,6 +23,7 @@ final class FFmpegProcess: @unchecked Sendable {
     private let process: Process
     private let stdout: FileHandle
     private let stderr: StderrTail
+    private let lock = NSLock()
     private var state = State.running
 
     /// Starts `executable` with `arguments`, stdin from /dev/null.
@@ -51,7 +52,7 @@ final class FFmpegProcess: @unchecked Sendable {
 
     /// Whether `kill()` stopped the child before it finished.
     var wasKilled: Bool {
-        if case .killed = state { true } else { false }
+        lock.withLock { state == .killed }
     }
 
     /// The child's process id.
@@ -76,14 +77,23 @@ final class FFmpegProcess: @unchecked Sendable {
 
     /// Drains stdout to its end, reaps the child and throws unless it exited with status 0.
     ///
-    /// Does nothing once the child was reaped (by an earlier `finish()` or by `kill()`).
+    /// Only waits for the child to be reaped once `kill()` stopped it, and does nothing after
+    /// an earlier `finish()`.
     func finish() throws(FFmpegError) {
-        guard case .running = state else { return }
+        switch lock.withLock({ state }) {
+        case .running: break
+        case .killed: return process.waitUntilExit()
+        case .exited: return
+        }
         let scratch = UnsafeMutableRawPointer.allocate(byteCount: 4096, alignment: 1)
         defer { scratch.deallocate() }
         while try read(into: scratch, count: 4096) > 0 {}
         process.waitUntilExit()
-        state = .exited
+        let killed = lock.withLock {
+            if state == .running { state = .exited }
+            return state == .killed
+        }
+        if killed { return }
         stderr.waitForEnd()
         let status = process.terminationStatus
         switch process.terminationReason {
@@ -100,8 +110,12 @@ final class FFmpegProcess: @unchecked Sendable {
 
     /// Kills the child with SIGKILL if it still runs and reaps it; safe to call repeatedly.
     func kill() {
-        guard case .running = state else { return }
-        state = .killed
+        let running = lock.withLock {
+            guard state == .running else { return false }
+            state = .killed
+            return true
+        }
+        guard running else { return }
         if process.isRunning {
             _ = systemKill(process.processIdentifier, SIGKILL)
         }
