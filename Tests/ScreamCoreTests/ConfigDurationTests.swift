@@ -41,4 +41,9 @@ import Testing
         }
         #expect(error?.description == "invalid duration '0s' from environment variable SCREAM_DURATION: expected a duration above zero.")
     }
+
+    @Test(arguments: [(3.0, "3s"), (3.084744622586907, "3.08s"), (0.5, "0.5s"), (1.05, "1.05s"), (59.999, "60s")])
+    func roundedDurationShowsHundredths(seconds: Double, text: String) {
+        #expect(DurationText.rounded(seconds) == text)
+    }
 }

@@ -39,6 +39,15 @@ public enum DurationText {
         NumberText.text(for: seconds) + "s"
     }
 
+    /// Formats `seconds` for people, to the hundredth: `3s`, `3.08s`.
+    public static func rounded(_ seconds: Double) -> String {
+        let hundredths = Int((seconds * 100).rounded())
+        let fraction = hundredths % 100
+        guard fraction != 0 else { return "\(hundredths / 100)s" }
+        let digits = fraction % 10 == 0 ? "\(fraction / 10)" : (fraction < 10 ? "0\(fraction)" : "\(fraction)")
+        return "\(hundredths / 100).\(digits)s"
+    }
+
     private static func unitScale(_ unit: String) -> Double? {
         switch unit {
         case "h": 3600

@@ -9,10 +9,12 @@ public enum SettingsLoader {
     ///
     /// - Parameters:
     ///   - flags: the values given on the command line, as typed.
+    ///   - flagNames: how a flag value was given when not by its option (`GUILD` for a positional argument).
     ///   - configFile: the `--config` path; without it the default config file is read when present.
     ///   - environment: the process environment; empty variables count as unset.
     public static func load(
-        flags: [SettingKey: String], configFile: String?, environment: [String: String]
+        flags: [SettingKey: String], flagNames: [SettingKey: String] = [:], configFile: String?,
+        environment: [String: String]
     ) throws -> Settings {
         var settings = Settings()
         if let path = configFile ?? defaultConfigFile(environment: environment) {
@@ -25,7 +27,7 @@ public enum SettingsLoader {
         }
         for key in SettingKey.allCases {
             guard let text = flags[key] else { continue }
-            try settings.set(key, to: text, from: .flag(key.flag))
+            try settings.set(key, to: text, from: .flag(flagNames[key] ?? key.flag))
         }
         return settings
     }

@@ -47,8 +47,9 @@ enum ValueParser {
         _ text: String, as type: Value.Type, setting: String, source: ConfigSource
     ) throws -> Value {
         guard let value = Value(rawValue: text.trimmingWhitespace().lowercased()) else {
-            let names = Value.allCases.map(\.rawValue).joined(separator: " or ")
-            throw ConfigError.invalidValue(setting: setting, value: text, source: source, expected: names)
+            let names = Value.allCases.map(\.rawValue)
+            let expected = names.dropLast().joined(separator: ", ") + " or " + (names.last ?? "")
+            throw ConfigError.invalidValue(setting: setting, value: text, source: source, expected: expected)
         }
         return value
     }

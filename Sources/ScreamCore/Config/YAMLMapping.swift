@@ -21,7 +21,7 @@ struct YAMLMapping {
         do {
             root = try Yams.compose(yaml: text)
         } catch {
-            throw ConfigError.invalidYAML(path: path, detail: Self.firstLine(of: "\(error)"))
+            throw ConfigError.invalidYAML(path: path, detail: Self.detail(of: error))
         }
         guard let root else { return YAMLMapping(path: path, keyPath: "", entries: []) }
         return try YAMLMapping(node: root, path: path, keyPath: "")
@@ -84,15 +84,19 @@ struct YAMLMapping {
         }
     }
 
-    private static func firstLine(of text: String) -> String {
-        var line = text.split(whereSeparator: \.isNewline).first.map(String.init) ?? text
-        for noise in ["error: ", "Parser: "] {
-            line = line.replacingOccurrences(of: noise, with: "")
+    /// A Yams error as one clause: `line 2, column 1: did not find expected node content`.
+    private static func detail(of error: Error) -> String {
+        let clause: String
+        switch error as? YamlError {
+        case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _),
+            .composer(_, let problem, let mark, _):
+            clause = "line \(mark.line), column \(mark.column): \(problem)"
+        case .duplicatedKeysInMapping(let duplicates, let context):
+            clause = "line \(context.mark.line): key \(duplicates.sorted().map { "'\($0)'" }.joined(separator: ", ")) appears more than once"
+        default:
+            clause = "\(error)".split(whereSeparator: \.isNewline).first.map(String.init) ?? "\(error)"
         }
-        while line.hasSuffix(".") || line.hasSuffix(":") {
-            line.removeLast()
-        }
-        return line.trimmingWhitespace()
+        return clause.trimmingWhitespace()
     }
 
     private static func readText(path: String) throws -> String {

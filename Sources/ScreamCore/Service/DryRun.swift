@@ -15,21 +15,24 @@ public struct DryRunSummary: Sendable, Equatable, CustomStringConvertible {
 
     /// One line: `dry run: preset classic, 3s, 150 frames, 24012 bytes, peak -0.4 dBFS; nothing was sent.`
     public var description: String {
-        "dry run: \(origin), \(DurationText.text(for: duration)), \(frames) frames, \(bytes) bytes, peak \(PeakText.text(for: peakDBFS)); nothing was sent."
+        "dry run: \(origin), \(DurationText.rounded(duration)), \(frames) frames, \(bytes) bytes, peak \(PeakText.text(for: peakDBFS)); nothing was sent."
     }
 }
 
 /// Renders and encodes exactly the Opus packets `play` would send, without a token or network.
 public enum DryRun {
     /// Runs the preview; with `preview` set the packets are also saved there as Ogg Opus.
+    ///
+    /// `beforeRendering` runs once the preview file is open.
     public static func run(
         recipe: ScreamRecipe, bitrate: Int, backend: Backend, preview: String?,
-        trap: SignalTrap, progress: ProgressBar, logger: Logger
+        trap: SignalTrap, progress: ProgressBar, logger: Logger, beforeRendering: () -> Void = {}
     ) throws -> DryRunSummary {
         logger.info("dry run: encoding \(recipe.origin) without connecting to Discord")
         let output = try preview.map(TemporaryOutput.init(replacing:))
         trap.guardTemporaryFile(output?.temporaryPath)
         defer { trap.guardTemporaryFile(nil) }
+        beforeRendering()
         do {
             var consumer = OpusConsumer(sink: output?.sink, bitrate: bitrate)
             let stats = try Rendering.run(&consumer, recipe: recipe, backend: backend, trap: trap, progress: progress)

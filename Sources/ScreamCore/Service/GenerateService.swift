@@ -35,13 +35,18 @@ public struct GenerateJob: Sendable {
 /// complete, so an error or a signal never leaves a partial file at the output path.
 public enum GenerateService {
     /// Runs `job`; `trap` stops it between blocks on SIGINT or SIGTERM.
+    ///
+    /// `beforeRendering` runs once the output is open, so anything it prints comes only when
+    /// the job passed every check.
     public static func run(
-        _ job: GenerateJob, trap: SignalTrap, progress: ProgressBar, logger: Logger
+        _ job: GenerateJob, trap: SignalTrap, progress: ProgressBar, logger: Logger,
+        beforeRendering: () -> Void = {}
     ) throws -> RenderStats {
         logger.info("rendering \(job.recipe.origin) (\(DurationText.text(for: job.recipe.params.duration)), \(job.recipe.params.sampleRate) Hz, \(job.recipe.params.channels) channels) as \(job.format.rawValue) with the \(job.backend.rawValue) backend")
         switch job.destination {
         case .standardOutput:
             guard isatty(STDOUT_FILENO) == 0 else { throw ServiceError.outputIsTerminal }
+            beforeRendering()
             let stats = try encode(job, to: .standardOutput, trap: trap, progress: progress)
             logger.info("wrote \(stats.frames) frames to standard output")
             return stats
@@ -49,6 +54,7 @@ public enum GenerateService {
             let output = try TemporaryOutput(replacing: path)
             trap.guardTemporaryFile(output.temporaryPath)
             defer { trap.guardTemporaryFile(nil) }
+            beforeRendering()
             do {
                 let stats = try encode(job, to: output.sink, trap: trap, progress: progress)
                 try trap.check()
