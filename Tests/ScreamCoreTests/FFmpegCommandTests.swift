@@ -33,7 +33,7 @@ import Testing
             "acrusher=bits=8:mix=0.5:aa=0.001",
             "acompressor=threshold=0.1:ratio=8:attack=5:release=50:knee=1:detection=peak",
             "volume=volume=9dB:precision=double",
-            "alimiter=limit=0.95:level=0:latency=1",
+            "alimiter=limit=0.95:attack=0.1:level=0",
             "pan=stereo|c0=c0|c1=c0",
             "atrim=end_sample=144000",
         ].joined(separator: ",")

@@ -20,6 +20,8 @@ struct FFmpegRenderTests {
         #expect(generator.framesRemaining == 0)
         #expect(stride(from: 0, to: samples.count, by: 2).allSatisfy { samples[$0] == samples[$0 + 1] })
         #expect(rms(samples) > 1000)
+        // The limiter holds 0.95; ffmpeg converts to s16 with a scale of 32768: 0.95 × 32768 ≈ 31130.
+        #expect(samples.map { abs(Int($0)) }.max()! <= 31_130)
     }
 
     @Test func monoRenderAtSixteenKilohertzHasTheRightFrameCount() throws {

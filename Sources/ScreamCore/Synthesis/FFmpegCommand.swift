@@ -94,7 +94,8 @@ public struct FFmpegCommand: Sendable, Equatable {
     /// `acrusher`'s `mix` is the dry share, so it gets `1 - crusherMix`; its anti-aliasing
     /// is the smallest that is safe (`aa=0` divides by zero on samples that sit on a step).
     /// The filters are single-pole, the compressor has a hard knee and peak detection, and
-    /// the limiter does no auto-levelling and compensates its look-ahead, as in the native chain.
+    /// the limiter does no auto-levelling and looks ahead only 0.1 ms (its minimum), so it
+    /// acts as the native hard clamp does; no option newer than ffmpeg 4.x is used.
     public var filterChain: String {
         let filter = params.filter
         let threshold = Self.clamped(Self.linear(decibels: filter.compThreshold), 0.000976563, 1)
@@ -106,7 +107,7 @@ public struct FFmpegCommand: Sendable, Equatable {
                 + ":attack=\(f(Self.clamped(filter.compAttack, 0.01, 2000)))"
                 + ":release=\(f(Self.clamped(filter.compRelease, 0.01, 9000))):knee=1:detection=peak",
             "volume=volume=\(f(filter.volumeBoostDB))dB:precision=double",
-            "alimiter=limit=\(f(Self.clamped(filter.limiterLevel, 0.0625, 1))):level=0:latency=1",
+            "alimiter=limit=\(f(Self.clamped(filter.limiterLevel, 0.0625, 1))):attack=0.1:level=0",
         ]
         if params.channels > 1 {
             let copies = (0..<params.channels).map { "|c\($0)=c0" }.joined()
