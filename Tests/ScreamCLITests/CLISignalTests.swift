@@ -1,0 +1,39 @@
+import Foundation
+import Testing
+
+/// SIGINT and SIGTERM stop a render cleanly: status 128 + signal, one sentence, no file.
+@Suite struct CLISignalTests {
+    @Test(arguments: [(SIGINT, "SIGINT", "long.ogg"), (SIGTERM, "SIGTERM", "long.wav")])
+    func signalMidRenderLeavesNothingAtTheOutputPath(signal: Int32, name: String, file: String) throws {
+        let folder = try scratchFolder()
+        var sawTemporaryFile = false
+        let result = try ScreamBinary.run(["generate", file, "--preset", "classic", "--duration", "10m"], in: folder, timeout: 30) { process in
+            let deadline = Date().addingTimeInterval(10)
+            while Date() < deadline, !sawTemporaryFile {
+                sawTemporaryFile = (try? entries(of: folder))?.contains { $0.hasPrefix(".\(file).") } ?? false
+                Thread.sleep(forTimeInterval: 0.05)
+            }
+            Thread.sleep(forTimeInterval: 0.3)
+            kill(process.processIdentifier, signal)
+        }
+        #expect(sawTemporaryFile)
+        #expect(result.status == 128 + signal)
+        #expect(result.stderr == "error: interrupted by \(name); no output file was left behind.\n")
+        #expect(try entries(of: folder).isEmpty)
+    }
+
+    @Test func progressBarAppearsOnATerminalForALongRender() throws {
+        try #require(FileManager.default.isExecutableFile(atPath: "/usr/bin/script"), "util-linux script provides the terminal for this test")
+        let folder = try scratchFolder()
+        let command = "\(ScreamBinary.path) generate out.ogg --preset classic --duration 40s"
+        let environment = [
+            "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "TERM": "xterm",
+            "HOME": folder.appendingPathComponent(".home").path,
+        ]
+        let result = try runProcess(
+            "/usr/bin/script", ["-qfec", command, "/dev/null"], in: folder, environment: environment, timeout: 120)
+        #expect(result.status == 0)
+        #expect(result.stdoutText.contains("rendering [") && result.stdoutText.contains("%"))
+        #expect(try entries(of: folder) == ["out.ogg"])
+    }
+}
