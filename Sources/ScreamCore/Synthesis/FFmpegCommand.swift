@@ -117,7 +117,7 @@ public struct FFmpegCommand: Sendable, Equatable {
         return chain.joined(separator: ",")
     }
 
-    /// The three expression steps that advance oscillator `slot` by `frequency` and wrap its phase.
+    /// The two expression steps that advance oscillator `slot` by `frequency` and wrap its phase.
     private func advance(slot: Int, frequency: String) -> [String] {
         [
             "st(\(slot),ld(\(slot))+(\(frequency))/\(params.sampleRate))",
