@@ -136,6 +136,12 @@ struct FFmpegRenderTests {
         #expect(FFmpegError.failed(status: 1, stderr: "a\nb").description == "ffmpeg exited with status 1: a / b.")
     }
 
+    @Test func deathBySignalIsReportedWithTheSignalAndStderr() throws {
+        let script = try FakeFFmpeg(body: "echo 'about to die' >&2\nkill -9 $$")
+        var generator = try FFmpegGenerator(params: Preset.classic.params, environment: script.environment)
+        #expect(throws: FFmpegError.killed(signal: 9, stderr: "about to die")) { try renderAll(&generator) }
+    }
+
     @Test func cleanExitBeforeTheLastFrameIsAShortOutputError() throws {
         let script = try FakeFFmpeg(body: "head -c 4000 /dev/zero")
         var generator = try FFmpegGenerator(params: Preset.classic.params, environment: script.environment)
