@@ -98,6 +98,9 @@ struct BadInput: Sendable, CustomTestStringConvertible {
                  message: "Unknown option '--bogus'."),
         BadInput(arguments: ["generate", "out.ogg", "--volume"],
                  message: "Missing value for '--volume <0..1>'."),
+        BadInput(arguments: ["generate", "out.wav", "--backend", "ffmpeg"], environment: ["SCREAM_FFMPEG": "/nonexistent/ffmpeg"],
+                 message: "SCREAM_FFMPEG is set to /nonexistent/ffmpeg, which is not an executable file; point it at ffmpeg or unset it to search PATH.",
+                 status: 1),
         BadInput(arguments: ["shout"],
                  message: "Unexpected argument 'shout'."),
     ]

@@ -105,6 +105,14 @@ import Testing
         expectWAVHeader(rendered.stdout, frames: 4_800, channels: 1)
     }
 
+    @Test func ffmpegBackendRendersTheSameLengthThroughTheSamePipeline() throws {
+        try #require(toolExists("ffmpeg"), "ffmpeg is needed for the ffmpeg backend; make setup installs it")
+        let folder = try scratchFolder()
+        let result = try ScreamBinary.run(["generate", "ff.wav", "--backend", "ffmpeg", "--preset", "robot", "--duration", "0.5s"], in: folder)
+        #expect(result.status == 0 && result.stderr.isEmpty)
+        expectWAVHeader(try Data(contentsOf: folder.appendingPathComponent("ff.wav")), frames: 24_000)
+    }
+
     @Test func volumeZeroIsSilence() throws {
         let folder = try scratchFolder()
         let result = try ScreamBinary.run(["generate", "-", "--format", "wav", "--preset", "classic", "--volume", "0", "--duration", "0.1s"], in: folder)

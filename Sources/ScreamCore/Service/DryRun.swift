@@ -23,7 +23,7 @@ public struct DryRunSummary: Sendable, Equatable, CustomStringConvertible {
 public enum DryRun {
     /// Runs the preview; with `preview` set the packets are also saved there as Ogg Opus.
     ///
-    /// `beforeRendering` runs once the preview file is open.
+    /// `beforeRendering` runs once the preview file is open and the synthesizer started.
     public static func run(
         recipe: ScreamRecipe, bitrate: Int, backend: Backend, preview: String?,
         trap: SignalTrap, progress: ProgressBar, logger: Logger, beforeRendering: () -> Void = {}
@@ -32,10 +32,9 @@ public enum DryRun {
         let output = try preview.map(TemporaryOutput.init(replacing:))
         trap.guardTemporaryFile(output?.temporaryPath)
         defer { trap.guardTemporaryFile(nil) }
-        beforeRendering()
         do {
             var consumer = OpusConsumer(sink: output?.sink, bitrate: bitrate)
-            let stats = try Rendering.run(&consumer, recipe: recipe, backend: backend, trap: trap, progress: progress)
+            let stats = try Rendering.run(&consumer, recipe: recipe, backend: backend, trap: trap, progress: progress, started: beforeRendering)
             try trap.check()
             try output?.commit()
             return DryRunSummary(

@@ -36,8 +36,8 @@ public struct GenerateJob: Sendable {
 public enum GenerateService {
     /// Runs `job`; `trap` stops it between blocks on SIGINT or SIGTERM.
     ///
-    /// `beforeRendering` runs once the output is open, so anything it prints comes only when
-    /// the job passed every check.
+    /// `beforeRendering` runs once the output is open and the synthesizer started, so
+    /// anything it prints comes only when the job passed every check.
     public static func run(
         _ job: GenerateJob, trap: SignalTrap, progress: ProgressBar, logger: Logger,
         beforeRendering: () -> Void = {}
@@ -46,17 +46,15 @@ public enum GenerateService {
         switch job.destination {
         case .standardOutput:
             guard isatty(STDOUT_FILENO) == 0 else { throw ServiceError.outputIsTerminal }
-            beforeRendering()
-            let stats = try encode(job, to: .standardOutput, trap: trap, progress: progress)
+            let stats = try encode(job, to: .standardOutput, trap: trap, progress: progress, started: beforeRendering)
             logger.info("wrote \(stats.frames) frames to standard output")
             return stats
         case .file(let path):
             let output = try TemporaryOutput(replacing: path)
             trap.guardTemporaryFile(output.temporaryPath)
             defer { trap.guardTemporaryFile(nil) }
-            beforeRendering()
             do {
-                let stats = try encode(job, to: output.sink, trap: trap, progress: progress)
+                let stats = try encode(job, to: output.sink, trap: trap, progress: progress, started: beforeRendering)
                 try trap.check()
                 try output.commit()
                 logger.info("wrote \(path) (\(stats.frames) frames, peak \(PeakText.text(for: stats.peakDBFS)))")
@@ -68,14 +66,16 @@ public enum GenerateService {
         }
     }
 
-    private static func encode(_ job: GenerateJob, to sink: ByteSink, trap: SignalTrap, progress: ProgressBar) throws -> RenderStats {
+    private static func encode(
+        _ job: GenerateJob, to sink: ByteSink, trap: SignalTrap, progress: ProgressBar, started: () -> Void
+    ) throws -> RenderStats {
         switch job.format {
         case .wav:
             var consumer = WAVConsumer(sink: sink, frameCount: job.recipe.params.sampleCount)
-            return try Rendering.run(&consumer, recipe: job.recipe, backend: job.backend, trap: trap, progress: progress)
+            return try Rendering.run(&consumer, recipe: job.recipe, backend: job.backend, trap: trap, progress: progress, started: started)
         case .ogg:
             var consumer = OpusConsumer(sink: sink, bitrate: job.bitrate)
-            return try Rendering.run(&consumer, recipe: job.recipe, backend: job.backend, trap: trap, progress: progress)
+            return try Rendering.run(&consumer, recipe: job.recipe, backend: job.backend, trap: trap, progress: progress, started: started)
         }
     }
 }

@@ -15,14 +15,20 @@ public struct RenderStats: Sendable, Equatable {
 
 /// Runs the chosen synthesizer into a consumer; the one place a backend is picked.
 enum Rendering {
+    /// Renders `recipe` into `consumer`; `started` runs once the synthesizer is up.
     static func run<Consumer: SourceConsumer>(
-        _ consumer: inout Consumer, recipe: ScreamRecipe, backend: Backend, trap: SignalTrap, progress: ProgressBar
+        _ consumer: inout Consumer, recipe: ScreamRecipe, backend: Backend, trap: SignalTrap, progress: ProgressBar,
+        started: () -> Void
     ) throws -> RenderStats {
         switch backend {
         case .native:
-            try feed(ScreamGenerator(params: recipe.params), into: &consumer, recipe: recipe, trap: trap, progress: progress)
+            let source = ScreamGenerator(params: recipe.params)
+            started()
+            return try feed(source, into: &consumer, recipe: recipe, trap: trap, progress: progress)
         case .ffmpeg:
-            try feed(FFmpegGenerator(params: recipe.params), into: &consumer, recipe: recipe, trap: trap, progress: progress)
+            let source = try FFmpegGenerator(params: recipe.params)
+            started()
+            return try feed(source, into: &consumer, recipe: recipe, trap: trap, progress: progress)
         }
     }
 

@@ -16,8 +16,6 @@ public enum ServiceError: Error, Sendable, Equatable, CustomStringConvertible {
     case outputIsTerminal
     /// `--format` says one container, the file extension another.
     case formatContradictsExtension(format: AudioFormat, path: String)
-    /// The chosen synthesizer is not part of this build.
-    case backendUnavailable(Backend)
     /// A SIGINT or SIGTERM arrived; nothing was left at the output path.
     case interrupted(signal: Int32)
     /// `play` needs a guild id.
@@ -39,8 +37,6 @@ public enum ServiceError: Error, Sendable, Equatable, CustomStringConvertible {
             "refusing to write audio to a terminal; redirect standard output or give a file name."
         case .formatContradictsExtension(let format, let path):
             "--format \(format.rawValue) contradicts the extension of \(path); drop --format or name the file .\(format.rawValue)."
-        case .backendUnavailable(let backend):
-            "the \(backend.rawValue) backend is not available yet in this build; use --backend native."
         case .interrupted(let signal):
             "interrupted by \(signal == SIGTERM ? "SIGTERM" : "SIGINT"); no output file was left behind."
         case .missingGuild:
