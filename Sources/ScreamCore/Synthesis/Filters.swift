@@ -77,7 +77,7 @@ struct Compressor: Sendable {
         } else {
             envelope = release * envelope + (1 - release) * level
         }
-        let gain = envelope > threshold ? FastMath.exp(exponent * FastMath.log(envelope / threshold)) : 1
+        let gain = envelope > threshold ? exp(exponent * log(envelope / threshold)) : 1
         return x * gain
     }
 }
