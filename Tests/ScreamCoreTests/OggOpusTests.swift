@@ -98,6 +98,23 @@ struct OggOpusDecoderTests {
         #expect(data?.count == Int(duration * 48000) * 2 * channels)
     }
 
+    @Test func sixteenKilohertzInputDecodesToTheSameDurationAt48kHz() throws {
+        var params = Preset.whisper.params.applyingDuration(1.23)
+        params.sampleRate = 16000
+        params.channels = 1
+        let path = try EncodingHarness.writeFile("ogg") { sink in
+            _ = try OggOpusWriter.encode(ScreamGenerator(params: params), to: sink)
+        }
+        defer { unlink(path) }
+        let info = try EncodingHarness.run("opusinfo", [path])
+        #expect(info.status == 0 && !info.output.lowercased().contains("warning"), "\(info.output)")
+        let wav = EncodingHarness.temporaryPath("wav")
+        defer { unlink(wav) }
+        #expect(try EncodingHarness.run("opusdec", ["--rate", "48000", path, wav]).status == 0)
+        let data = EncodingHarness.wavData([UInt8](try Data(contentsOf: URL(fileURLWithPath: wav))))
+        #expect(data?.count == params.sampleCount * 3 * 2)
+    }
+
     @Test(arguments: [1, 2])
     func ffprobeReportsOpusAt48kHzWithTheChannelCount(channels: Int) throws {
         try #require(EncodingHarness.installed("ffprobe"), "ffprobe is not installed; run `make setup`")
