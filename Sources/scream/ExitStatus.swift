@@ -29,9 +29,10 @@ struct ExitStatus {
         case let error as FFmpegError:
             self.init(error.description, Self.runtimeFailure)
         default:
-            guard Scream.exitCode(for: error) != .success else { return nil }
-            if error is CleanExit { return nil }
-            self.init(Self.sentence(Scream.message(for: error)), Self.invalidInput)
+            let code = Scream.exitCode(for: error)
+            guard code != .success, !(error is CleanExit) else { return nil }
+            let isUsage = code == .validationFailure
+            self.init(Self.sentence(Scream.message(for: error)), isUsage ? Self.invalidInput : Self.runtimeFailure)
         }
     }
 

@@ -51,6 +51,9 @@ struct PlayCommand: AsyncParsableCommand {
         if output != nil, !dryRun {
             throw UsageError.outputWithoutDryRun
         }
+        if output == "-" {
+            throw UsageError.previewToStandardOutput
+        }
         var flags: [SettingKey: String] = [:]
         flags[.guildID] = try UsageError.single(argument: guildArgument, option: guild, names: ("GUILD", "--guild"))
         flags[.channelID] = try UsageError.single(argument: channelArgument, option: channel, names: ("CHANNEL", "--channel"))

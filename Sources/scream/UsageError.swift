@@ -4,6 +4,8 @@ enum UsageError: Error, CustomStringConvertible {
     case givenTwice(argument: String, option: String)
     /// `play --output` without `--dry-run`.
     case outputWithoutDryRun
+    /// `play --dry-run --output -`: standard output already carries the summary.
+    case previewToStandardOutput
 
     var description: String {
         switch self {
@@ -11,6 +13,8 @@ enum UsageError: Error, CustomStringConvertible {
             "\(argument) was given both as an argument and as \(option) with different values; give it once."
         case .outputWithoutDryRun:
             "--output saves the preview of a dry run; add --dry-run or drop --output."
+        case .previewToStandardOutput:
+            "the dry-run preview cannot go to standard output, which carries the summary; give --output a file name."
         }
     }
 

@@ -120,6 +120,8 @@ struct BadInput: Sendable, CustomTestStringConvertible {
                  message: "CHANNEL was given both as an argument and as --channel with different values; give it once."),
         BadInput(arguments: ["play", "--guild", "1", "--output", "preview.ogg"],
                  message: "--output saves the preview of a dry run; add --dry-run or drop --output."),
+        BadInput(arguments: ["play", "--guild", "1", "--dry-run", "--output", "-"],
+                 message: "the dry-run preview cannot go to standard output, which carries the summary; give --output a file name."),
         BadInput(arguments: ["play", "--guild", "1", "--dry-run", "--timeout", "soon"],
                  message: "invalid timeout 'soon' from --timeout: expected \(durationForms)."),
         BadInput(arguments: ["play", "--guild", "1", "--dry-run", "--preset", "opera", "--output", "p.ogg"],

@@ -93,6 +93,18 @@ import Testing
         #expect(replayed.stdout == direct.stdout)
     }
 
+    @Test func seedWithAPresetBecomesTheGlobalSeed() throws {
+        let folder = try scratchFolder()
+        let plain = try ScreamBinary.run(["generate", "--preset", "classic", "--print-params"], in: folder)
+        let seeded = try ScreamBinary.run(["generate", "--preset", "classic", "--seed", "5", "--print-params"], in: folder)
+        #expect(plain.stderr.isEmpty && seeded.stderr.isEmpty)
+        #expect(plain.stdoutText.split(separator: "\n").contains("seed: 0"))
+        #expect(seeded.stdoutText == plain.stdoutText.replacingOccurrences(of: "\nseed: 0\n", with: "\nseed: 5\n"))
+        let plainAudio = try ScreamBinary.run(["generate", "-", "--format", "wav", "--preset", "classic", "--duration", "0.2s"], in: folder)
+        let seededAudio = try ScreamBinary.run(["generate", "-", "--format", "wav", "--preset", "classic", "--duration", "0.2s", "--seed", "5"], in: folder)
+        #expect(plainAudio.stdout.count == seededAudio.stdout.count && plainAudio.stdout != seededAudio.stdout)
+    }
+
     @Test func parameterFileKeysOverrideThePresetAndTheRestStays() throws {
         let folder = try scratchFolder()
         try "duration: 0.1s\nchannels: 1\n".write(to: folder.appendingPathComponent("p.yaml"), atomically: true, encoding: .utf8)

@@ -1,7 +1,10 @@
 import Foundation
 import Testing
 
-/// SIGINT and SIGTERM stop a render cleanly: status 128 + signal, one sentence, no file.
+/// Behaviour that depends on the process's surroundings: signals and terminals.
+///
+/// SIGINT and SIGTERM stop a render cleanly (status 128 + signal, one sentence, no file); a
+/// terminal on standard error gets a progress bar, a terminal on standard output gets no audio.
 @Suite struct CLISignalTests {
     @Test(arguments: [(SIGINT, "SIGINT", "long.ogg"), (SIGTERM, "SIGTERM", "long.wav")])
     func signalMidRenderLeavesNothingAtTheOutputPath(signal: Int32, name: String, file: String) throws {
@@ -22,16 +25,28 @@ import Testing
         #expect(try entries(of: folder).isEmpty)
     }
 
-    @Test func progressBarAppearsOnATerminalForALongRender() throws {
+    /// Runs `scream arguments` with a pseudo-terminal as its standard output and error.
+    private func runOnTerminal(_ arguments: String, in folder: URL) throws -> ProcessResult {
         try #require(FileManager.default.isExecutableFile(atPath: "/usr/bin/script"), "util-linux script provides the terminal for this test")
-        let folder = try scratchFolder()
-        let command = "\(ScreamBinary.path) generate out.ogg --preset classic --duration 40s"
         let environment = [
             "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "TERM": "xterm",
             "HOME": folder.appendingPathComponent(".home").path,
         ]
-        let result = try runProcess(
-            "/usr/bin/script", ["-qfec", command, "/dev/null"], in: folder, environment: environment, timeout: 120)
+        return try runProcess(
+            "/usr/bin/script", ["-qfec", "\(ScreamBinary.path) \(arguments)", "/dev/null"], in: folder,
+            environment: environment, timeout: 120)
+    }
+
+    @Test func audioIsNeverWrittenToATerminal() throws {
+        let folder = try scratchFolder()
+        let result = try runOnTerminal("generate - --preset classic", in: folder)
+        #expect(result.status == 2)
+        #expect(result.stdoutText == "error: refusing to write audio to a terminal; redirect standard output or give a file name.\r\n")
+    }
+
+    @Test func progressBarAppearsOnATerminalForALongRender() throws {
+        let folder = try scratchFolder()
+        let result = try runOnTerminal("generate out.ogg --preset classic --duration 40s", in: folder)
         #expect(result.status == 0)
         #expect(result.stdoutText.contains("rendering [") && result.stdoutText.contains("%"))
         #expect(try entries(of: folder) == ["out.ogg"])
