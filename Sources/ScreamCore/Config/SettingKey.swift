@@ -1,17 +1,30 @@
 /// A setting that the config file, the environment and flags can all set, with its name in each.
 public enum SettingKey: String, CaseIterable, Sendable {
+    /// Discord bot token.
     case token
+    /// Synthesizer.
     case backend
+    /// Named scream.
     case preset
+    /// Scream length.
     case duration
+    /// Output volume, 0...1.
     case volume
+    /// Output container.
     case format
+    /// Opus bitrate.
     case bitrate
+    /// Seed.
     case seed
+    /// Discord guild id.
     case guildID = "guild_id"
+    /// Discord voice channel id.
     case channelID = "channel_id"
+    /// Log level.
     case logLevel = "log_level"
+    /// At least info logging.
     case verbose
+    /// Connect timeout for `play`.
     case timeout
 
     /// The key in a config file.

@@ -153,7 +153,14 @@ public enum Backend: String, CaseIterable, Sendable {
 
 /// The log levels a user can choose.
 public enum LogLevel: String, CaseIterable, Sendable {
-    case debug, info, warn, error
+    /// Every step, with secrets redacted.
+    case debug
+    /// Milestones.
+    case info
+    /// Problems that did not stop the command (the default).
+    case warn
+    /// Only failures.
+    case error
 
     /// The matching swift-log level.
     public var loggerLevel: Logger.Level {

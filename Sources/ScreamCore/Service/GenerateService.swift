@@ -42,7 +42,9 @@ public enum GenerateService {
         _ job: GenerateJob, trap: SignalTrap, progress: ProgressBar, logger: Logger,
         beforeRendering: () -> Void = {}
     ) throws -> RenderStats {
-        logger.info("rendering \(job.recipe.origin) (\(DurationText.text(for: job.recipe.params.duration)), \(job.recipe.params.sampleRate) Hz, \(job.recipe.params.channels) channels) as \(job.format.rawValue) with the \(job.backend.rawValue) backend")
+        let params = job.recipe.params
+        logger.info(
+            "rendering \(job.recipe.origin) (\(DurationText.rounded(params.duration)), \(params.sampleRate) Hz, \(params.channels) channels) as \(job.format.rawValue) with the \(job.backend.rawValue) backend")
         switch job.destination {
         case .standardOutput:
             guard isatty(STDOUT_FILENO) == 0 else { throw ServiceError.outputIsTerminal }

@@ -22,7 +22,9 @@ public struct MonitoredSource<Base: PCMSource>: PCMSource {
         self.progress = progress
     }
 
+    /// The base source's channel count.
     public var channels: Int { base.channels }
+    /// The base source's sample rate.
     public var sampleRate: Int { base.sampleRate }
 
     /// Reads the next block from the base source, first checking for a signal.
