@@ -23,6 +23,7 @@ public enum EncodingError: Error, Equatable, Sendable, CustomStringConvertible {
     /// A WAV stream received a different number of frames than its header announced.
     case wavFrameCountMismatch(expected: Int, actual: Int)
 
+    /// One sentence saying what went wrong and, where it helps, what to do.
     public var description: String {
         switch self {
         case let .unsupportedSampleRate(rate):

@@ -5,6 +5,7 @@ public enum ParamsError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The value is a number, but outside what the field allows (`expected` says what that is).
     case outOfRange(field: String, value: String, expected: String)
 
+    /// One sentence naming the field, its value and what it must be.
     public var description: String {
         switch self {
         case let .notFinite(field, value):
