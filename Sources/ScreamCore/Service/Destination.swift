@@ -14,13 +14,16 @@ public enum Destination: Sendable, Equatable {
     ///
     /// The format is `explicitFormat` (from `--format`), else the one the extension names,
     /// else `fallbackFormat` (config or environment), else Ogg. An explicit format that
-    /// contradicts the extension is an error.
+    /// contradicts the extension is an error, and so is an empty path.
     public static func resolve(
         path: String?, explicitFormat: AudioFormat?, fallbackFormat: AudioFormat?
     ) throws -> (Destination, AudioFormat) {
         guard let path else {
             let format = explicitFormat ?? fallbackFormat ?? .ogg
             return (.file(defaultPath(for: format)), format)
+        }
+        if path.isEmpty {
+            throw ServiceError.emptyOutputPath
         }
         if path == "-" {
             return (.standardOutput, explicitFormat ?? fallbackFormat ?? .ogg)

@@ -29,6 +29,9 @@ public enum DryRun {
         trap: SignalTrap, progress: ProgressBar, logger: Logger, beforeRendering: () -> Void = {}
     ) throws -> DryRunSummary {
         logger.info("dry run: encoding \(recipe.origin) without connecting to Discord")
+        if preview?.isEmpty == true {
+            throw ServiceError.emptyOutputPath
+        }
         let output = try preview.map(TemporaryOutput.init(replacing:))
         trap.guardTemporaryFile(output?.temporaryPath)
         defer { trap.guardTemporaryFile(nil) }

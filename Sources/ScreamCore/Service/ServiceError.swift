@@ -6,6 +6,8 @@ import Darwin
 
 /// Why a generate, dry-run or play request could not be carried out.
 public enum ServiceError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The output path is the empty string.
+    case emptyOutputPath
     /// The folder the output should go in does not exist.
     case outputFolderMissing(path: String, folder: String)
     /// The output path names a directory.
@@ -27,6 +29,8 @@ public enum ServiceError: Error, Sendable, Equatable, CustomStringConvertible {
 
     public var description: String {
         switch self {
+        case .emptyOutputPath:
+            "the output path is empty; give a file name."
         case .outputFolderMissing(let path, let folder):
             "cannot write \(path): the folder \(folder) does not exist."
         case .outputIsDirectory(let path):
