@@ -23,6 +23,22 @@ enum EncodingHarness {
         return path
     }
 
+    /// Runs `body` with a sink on a pipe that `cat` copies into a file at a temporary path,
+    /// as when streaming to standard output; returns the path once `cat` has finished.
+    static func writePipe(_ ext: String, _ body: (ByteSink) throws -> Void) throws -> String {
+        let path = temporaryPath(ext)
+        let cat = Process()
+        cat.executableURL = URL(fileURLWithPath: "/bin/sh")
+        cat.arguments = ["-c", "cat > '\(path)'"]
+        let pipe = Pipe()
+        cat.standardInput = pipe
+        try cat.run()
+        try body(ByteSink(fileDescriptor: pipe.fileHandleForWriting.fileDescriptor))
+        try pipe.fileHandleForWriting.close()
+        cat.waitUntilExit()
+        return path
+    }
+
     /// Whether an executable named `tool` is on the PATH.
     static func installed(_ tool: String) -> Bool {
         (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":").contains {

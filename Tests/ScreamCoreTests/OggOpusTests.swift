@@ -115,6 +115,17 @@ struct OggOpusDecoderTests {
         #expect(data?.count == params.sampleCount * 3 * 2)
     }
 
+    @Test func streamThroughAPipeIsAValidFile() throws {
+        let params = Preset.robot.params.applyingDuration(1.5)
+        let path = try EncodingHarness.writePipe("ogg") { sink in
+            _ = try OggOpusWriter.encode(ScreamGenerator(params: params), to: sink)
+        }
+        defer { unlink(path) }
+        let info = try EncodingHarness.run("opusinfo", [path])
+        #expect(info.status == 0 && !info.output.lowercased().contains("warning"), "\(info.output)")
+        #expect(info.output.contains("Playback length: 0m:01.500s"), "\(info.output)")
+    }
+
     @Test(arguments: [1, 2])
     func ffprobeReportsOpusAt48kHzWithTheChannelCount(channels: Int) throws {
         try #require(EncodingHarness.installed("ffprobe"), "ffprobe is not installed; run `make setup`")

@@ -39,20 +39,10 @@ import Testing
     @Test func pipedStreamIsAValidFileThatFFprobeReads() throws {
         try #require(EncodingHarness.installed("ffprobe"), "ffprobe is not installed; run `make setup`")
         let params = Preset.glitch.params.applyingDuration(0.5)
-        let path = EncodingHarness.temporaryPath("wav")
+        let path = try EncodingHarness.writePipe("wav") { sink in
+            try WAVWriter.encode(ScreamGenerator(params: params), frameCount: params.sampleCount, to: sink)
+        }
         defer { unlink(path) }
-        let cat = Process()
-        cat.executableURL = URL(fileURLWithPath: "/bin/sh")
-        cat.arguments = ["-c", "cat > '\(path)'"]
-        let pipe = Pipe()
-        cat.standardInput = pipe
-        try cat.run()
-        try WAVWriter.encode(
-            ScreamGenerator(params: params), frameCount: params.sampleCount,
-            to: ByteSink(fileDescriptor: pipe.fileHandleForWriting.fileDescriptor))
-        try pipe.fileHandleForWriting.close()
-        cat.waitUntilExit()
-        #expect(cat.terminationStatus == 0)
         let probe = try EncodingHarness.run("ffprobe", [
             "-v", "error", "-show_entries", "stream=codec_name,sample_rate,channels,duration", "-of", "default=nw=1", path,
         ])
