@@ -50,7 +50,8 @@ struct GenerateCommand: AsyncParsableCommand {
         let job = GenerateJob(
             recipe: invocation.recipe, format: resolvedFormat, destination: destination,
             bitrate: settings.bitrate, backend: settings.backend)
-        _ = try GenerateService.run(job, trap: invocation.trap, progress: invocation.progress, logger: invocation.logger,
+        try GenerateService.run(
+            job, trap: invocation.trap, progress: invocation.progress, logger: invocation.logger,
             beforeRendering: invocation.announceSeed)
     }
 }

@@ -58,13 +58,19 @@ enum ScreamBinary {
     static let packageRoot = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-    /// The debug build of `scream`, built first if it is missing.
+    /// The debug build of `scream`.
+    ///
+    /// `swift build --build-tests` builds it beside the tests. When it is missing it is built
+    /// into a scratch folder of its own, because the running `swift test` holds the lock on
+    /// `.build`.
     static let path: String = {
         let binary = packageRoot.appendingPathComponent(".build/debug/scream").path
-        if !FileManager.default.isExecutableFile(atPath: binary) {
-            _ = try? runProcess("/usr/bin/env", ["swift", "build", "--product", "scream"], in: packageRoot, timeout: 1200)
-        }
-        return binary
+        if FileManager.default.isExecutableFile(atPath: binary) { return binary }
+        let scratch = packageRoot.appendingPathComponent(".build/cli-tests")
+        _ = try? runProcess(
+            "/usr/bin/env", ["swift", "build", "--product", "scream", "--scratch-path", scratch.path], in: packageRoot,
+            timeout: 1200)
+        return scratch.appendingPathComponent("debug/scream").path
     }()
 
     /// Runs `scream arguments` in `directory` with only `environment` plus PATH, COLUMNS=80

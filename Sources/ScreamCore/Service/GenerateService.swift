@@ -38,6 +38,7 @@ public enum GenerateService {
     ///
     /// `beforeRendering` runs once the output is open and the synthesizer started, so
     /// anything it prints comes only when the job passed every check.
+    @discardableResult
     public static func run(
         _ job: GenerateJob, trap: SignalTrap, progress: ProgressBar, logger: Logger,
         beforeRendering: () -> Void = {}
