@@ -1,3 +1,25 @@
-import ScreamCore
+import ArgumentParser
 
-print("scream")
+/// The root command: it only lists the subcommands.
+struct Scream: AsyncParsableCommand {
+    /// The version `scream --version` prints.
+    static let version = "0.1.0"
+
+    static let configuration = CommandConfiguration(
+        commandName: "scream",
+        abstract: "Synthesize unique screams into audio files or a Discord voice channel.",
+        discussion: """
+            Examples:
+              scream generate out.ogg                    Ogg Opus (the default)
+              scream generate out.wav --preset banshee   WAV
+              scream generate - --format wav | aplay     stream to stdout
+              scream play --guild G --channel C          join, scream, leave
+              scream play --guild G --dry-run            preview, no network
+              scream presets                             list the presets
+
+            Exit status: 0 success, 1 runtime failure, 2 invalid input or usage,
+            130 interrupted (SIGINT), 143 terminated (SIGTERM).
+            """,
+        version: "scream \(version)",
+        subcommands: [GenerateCommand.self, PlayCommand.self, PresetsCommand.self])
+}

@@ -37,12 +37,18 @@ public struct ScreamParams: Sendable, Equatable, Hashable {
 extension ScreamParams {
     /// The three tonal layers and two noise layers.
     public struct Layers: Sendable, Equatable, Hashable {
+        /// The main scream (coprime 137).
         public var primaryScream: SweepJump
+        /// The rising harmonic under it (coprime 251).
         public var harmonicSweep: HarmonicSweep
+        /// The piercing top voice (coprime 89).
         public var highShriek: SweepJump
+        /// The gated noise layer.
         public var noiseBurst: NoiseBurst
+        /// The constant noise floor.
         public var backgroundNoise: BackgroundNoise
 
+        /// Creates the value from its fields.
         public init(
             primaryScream: SweepJump, harmonicSweep: HarmonicSweep, highShriek: SweepJump,
             noiseBurst: NoiseBurst, backgroundNoise: BackgroundNoise
@@ -57,13 +63,20 @@ extension ScreamParams {
 
     /// A tone that jumps to a seeded frequency `jumpRate` times a second and rises in level.
     public struct SweepJump: Sendable, Equatable, Hashable {
+        /// Lowest frequency in Hz.
         public var baseFreq: Double
+        /// Span in Hz that a seeded jump can add to the base.
         public var freqRange: Double
+        /// Jumps per second.
         public var jumpRate: Double
+        /// Peak level, 0...1.
         public var amplitude: Double
+        /// Level growth per second: the level is scaled by `1 + rise * t`.
         public var rise: Double
+        /// Seed for the jumps (mixed with the global seed).
         public var seed: Int64
 
+        /// Creates the value from its fields.
         public init(baseFreq: Double, freqRange: Double, jumpRate: Double, amplitude: Double, rise: Double, seed: Int64) {
             self.baseFreq = baseFreq
             self.freqRange = freqRange
@@ -76,13 +89,20 @@ extension ScreamParams {
 
     /// A tone sweeping up at `sweepRate` Hz per second with seeded jumps on top.
     public struct HarmonicSweep: Sendable, Equatable, Hashable {
+        /// Lowest frequency in Hz.
         public var baseFreq: Double
+        /// Frequency rise in Hz per second.
         public var sweepRate: Double
+        /// Span in Hz that a seeded jump can add to the base.
         public var freqRange: Double
+        /// Jumps per second.
         public var jumpRate: Double
+        /// Peak level, 0...1.
         public var amplitude: Double
+        /// Seed for the jumps (mixed with the global seed).
         public var seed: Int64
 
+        /// Creates the value from its fields.
         public init(baseFreq: Double, sweepRate: Double, freqRange: Double, jumpRate: Double, amplitude: Double, seed: Int64) {
             self.baseFreq = baseFreq
             self.sweepRate = sweepRate
@@ -94,10 +114,17 @@ extension ScreamParams {
     }
 
     /// The gated noise layer's own amplitude and seed.
+    ///
+    /// Design §3 renders the burst from `noise.burstAmp` and `noise.burstSeed`; these two
+    /// are carried (and validated) so parameter files round-trip, as is the background
+    /// layer's amplitude next to `noise.floorAmp`.
     public struct NoiseBurst: Sendable, Equatable, Hashable {
+        /// Peak level, 0...1.
         public var amplitude: Double
+        /// Seed for the jumps (mixed with the global seed).
         public var seed: Int64
 
+        /// Creates the value from its fields.
         public init(amplitude: Double, seed: Int64) {
             self.amplitude = amplitude
             self.seed = seed
@@ -106,8 +133,10 @@ extension ScreamParams {
 
     /// The constant noise floor layer.
     public struct BackgroundNoise: Sendable, Equatable, Hashable {
+        /// Peak level, 0...1.
         public var amplitude: Double
 
+        /// Creates the value from its fields.
         public init(amplitude: Double) {
             self.amplitude = amplitude
         }
@@ -115,12 +144,18 @@ extension ScreamParams {
 
     /// The gated noise source shared by the two noise layers.
     public struct Noise: Sendable, Equatable, Hashable {
+        /// Gate decisions per second.
         public var burstRate: Double
+        /// The gate opens when the seeded hash exceeds this (0...1).
         public var threshold: Double
+        /// Level of the noise while the gate is open, 0...1.
         public var burstAmp: Double
+        /// Level of the constant noise floor, 0...1.
         public var floorAmp: Double
+        /// Seed for the gate and both noise generators (mixed with the global seed).
         public var burstSeed: Int64
 
+        /// Creates the value from its fields.
         public init(burstRate: Double, threshold: Double, burstAmp: Double, floorAmp: Double, burstSeed: Int64) {
             self.burstRate = burstRate
             self.threshold = threshold
@@ -132,10 +167,15 @@ extension ScreamParams {
 
     /// The filter chain: high-pass, low-pass, bitcrusher, compressor, volume boost, limiter.
     public struct Filter: Sendable, Equatable, Hashable {
+        /// High-pass cutoff in Hz (0 passes everything).
         public var highpassCutoff: Double
+        /// Low-pass cutoff in Hz.
         public var lowpassCutoff: Double
+        /// Bitcrusher resolution, 1...16 bits.
         public var crusherBits: Int
+        /// Share of the crushed signal in the bitcrusher output, 0...1.
         public var crusherMix: Double
+        /// Compression ratio above the threshold.
         public var compRatio: Double
         /// Compressor threshold in dBFS.
         public var compThreshold: Double
@@ -143,9 +183,12 @@ extension ScreamParams {
         public var compAttack: Double
         /// Compressor release in milliseconds.
         public var compRelease: Double
+        /// Gain after the compressor, in dB.
         public var volumeBoostDB: Double
+        /// Hard clip level, in (0, 1].
         public var limiterLevel: Double
 
+        /// Creates the value from its fields.
         public init(
             highpassCutoff: Double, lowpassCutoff: Double, crusherBits: Int, crusherMix: Double,
             compRatio: Double, compThreshold: Double = -20, compAttack: Double = 5, compRelease: Double = 50,

@@ -1,0 +1,34 @@
+/// A configuration or parameter-file problem; `description` is one sentence the user can act on.
+public enum ConfigError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// A file named by `--config` or `--params` could not be read.
+    case unreadableFile(path: String, reason: String)
+    /// A file is not YAML (or JSON) at all.
+    case invalidYAML(path: String, detail: String)
+    /// A file, or a section of one, is not a mapping of keys to values.
+    case notAMapping(path: String, key: String?)
+    /// A key that `scream` does not know (often a typo).
+    case unknownKey(path: String, key: String, validKeys: [String])
+    /// A value that cannot be used for its setting.
+    case invalidValue(setting: String, value: String, source: ConfigSource, expected: String)
+    /// A preset name that does not exist.
+    case unknownPreset(name: String, source: ConfigSource)
+
+    public var description: String {
+        switch self {
+        case .unreadableFile(let path, let reason):
+            "cannot read \(path): \(reason)."
+        case .invalidYAML(let path, let detail):
+            "\(path) is not valid YAML: \(detail)."
+        case .notAMapping(let path, nil):
+            "\(path) must be a YAML mapping of keys to values."
+        case .notAMapping(let path, let key?):
+            "key '\(key)' in \(path) must be a mapping of keys to values."
+        case .unknownKey(let path, let key, let validKeys):
+            "unknown key '\(key)' in \(path); valid keys here are: \(validKeys.joined(separator: ", "))."
+        case .invalidValue(let setting, let value, let source, let expected):
+            "invalid \(setting) '\(value)' from \(source): expected \(expected)."
+        case .unknownPreset(let name, let source):
+            "unknown preset '\(name)' from \(source); valid presets are: \(Preset.allCases.map(\.rawValue).joined(separator: ", "))."
+        }
+    }
+}

@@ -1,0 +1,16 @@
+/// The container a scream is written in.
+public enum AudioFormat: String, CaseIterable, Sendable {
+    /// Ogg Opus (RFC 7845).
+    case ogg
+    /// 16-bit PCM WAV.
+    case wav
+
+    /// The format a file extension stands for (`ogg`, `opus`, `oga`, `wav`, `wave`), if any.
+    public init?(fileExtension: String) {
+        switch fileExtension.lowercased() {
+        case "ogg", "opus", "oga": self = .ogg
+        case "wav", "wave": self = .wav
+        default: return nil
+        }
+    }
+}

@@ -1,0 +1,51 @@
+import Logging
+
+/// What `scream play --dry-run` would have sent.
+public struct DryRunSummary: Sendable, Equatable, CustomStringConvertible {
+    /// Where the scream came from (preset, parameter file or seed).
+    public var origin: ScreamRecipe.Origin
+    /// Scream length in seconds.
+    public var duration: Double
+    /// Opus packets (20 ms frames).
+    public var frames: Int
+    /// Opus payload bytes in all packets.
+    public var bytes: Int
+    /// Peak level of the PCM in dBFS.
+    public var peakDBFS: Double
+
+    /// One line: `dry run: preset classic, 3s, 150 frames, 24012 bytes, peak -0.4 dBFS; nothing was sent.`
+    public var description: String {
+        "dry run: \(origin), \(DurationText.rounded(duration)), \(frames) frames, \(bytes) bytes, peak \(PeakText.text(for: peakDBFS)); nothing was sent."
+    }
+}
+
+/// Renders and encodes exactly the Opus packets `play` would send, without a token or network.
+public enum DryRun {
+    /// Runs the preview; with `preview` set the packets are also saved there as Ogg Opus.
+    ///
+    /// `beforeRendering` runs once the preview file is open and the synthesizer started.
+    public static func run(
+        recipe: ScreamRecipe, bitrate: Int, backend: Backend, preview: String?,
+        trap: SignalTrap, progress: ProgressBar, logger: Logger, beforeRendering: () -> Void = {}
+    ) throws -> DryRunSummary {
+        logger.info("dry run: encoding \(recipe.origin) without connecting to Discord")
+        if preview?.isEmpty == true {
+            throw ServiceError.emptyOutputPath
+        }
+        let output = try preview.map(TemporaryOutput.init(replacing:))
+        trap.guardTemporaryFile(output?.temporaryPath)
+        defer { trap.guardTemporaryFile(nil) }
+        do {
+            var consumer = OpusConsumer(sink: output?.sink, bitrate: bitrate)
+            let stats = try Rendering.run(&consumer, recipe: recipe, backend: backend, trap: trap, progress: progress, started: beforeRendering)
+            try trap.check()
+            try output?.commit()
+            return DryRunSummary(
+                origin: recipe.origin, duration: recipe.params.duration, frames: consumer.packets,
+                bytes: consumer.bytes, peakDBFS: stats.peakDBFS)
+        } catch {
+            output?.discard()
+            throw error
+        }
+    }
+}

@@ -1,0 +1,68 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Why a generate, dry-run or play request could not be carried out.
+public enum ServiceError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The output path is the empty string.
+    case emptyOutputPath
+    /// The folder the output should go in does not exist.
+    case outputFolderMissing(path: String, folder: String)
+    /// The output path names a directory.
+    case outputIsDirectory(path: String)
+    /// The output cannot be created or replaced.
+    case outputNotWritable(path: String, errno: Int32)
+    /// Audio would be written to a terminal.
+    case outputIsTerminal
+    /// `--format` says one container, the file extension another.
+    case formatContradictsExtension(format: AudioFormat, path: String)
+    /// A SIGINT or SIGTERM arrived; nothing was left at the output path.
+    case interrupted(signal: Int32)
+    /// `play` needs a guild id.
+    case missingGuild
+    /// `play` needs a bot token.
+    case missingToken
+    /// Live Discord playback is not part of this build.
+    case livePlayUnavailable
+
+    public var description: String {
+        switch self {
+        case .emptyOutputPath:
+            "the output path is empty; give a file name."
+        case .outputFolderMissing(let path, let folder):
+            "cannot write \(path): the folder \(folder) does not exist."
+        case .outputIsDirectory(let path):
+            "cannot write \(path): it is a directory, so give a file name such as \(Self.joined(path, "scream.ogg"))."
+        case .outputNotWritable(let path, let code):
+            "cannot write \(path): \(String(cString: strerror(code)).lowercased())."
+        case .outputIsTerminal:
+            "refusing to write audio to a terminal; redirect standard output or give a file name."
+        case .formatContradictsExtension(let format, let path):
+            "--format \(format.rawValue) contradicts the extension of \(path); drop --format or name the file .\(format.rawValue)."
+        case .interrupted(let signal):
+            "interrupted by \(signal == SIGTERM ? "SIGTERM" : "SIGINT"); no output file was left behind."
+        case .missingGuild:
+            "no guild id given; pass --guild ID (or GUILD as the first argument) or set SCREAM_GUILD_ID."
+        case .missingToken:
+            "no Discord bot token given; pass --token, set DISCORD_TOKEN or add token to the config file."
+        case .livePlayUnavailable:
+            "live play in a Discord voice channel is not available in this build; use --dry-run to preview the scream."
+        }
+    }
+
+    /// The process exit status for this error: 128 + the signal for interruptions, 2 for
+    /// problems with what the user asked for, 1 for everything else.
+    public var exitStatus: Int32 {
+        switch self {
+        case .interrupted(let signal): 128 + signal
+        case .livePlayUnavailable: 1
+        default: 2
+        }
+    }
+
+    private static func joined(_ folder: String, _ name: String) -> String {
+        folder.hasSuffix("/") ? folder + name : folder + "/" + name
+    }
+}

@@ -1,0 +1,82 @@
+import ArgumentParser
+import Foundation
+import ScreamCore
+
+/// `scream play`: join a Discord voice channel, scream, leave; or preview with `--dry-run`.
+struct PlayCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "play",
+        abstract: "Play a scream into a Discord voice channel as a bot.",
+        discussion: """
+            The bot joins the channel (without --channel, the voice channel with the most
+            people), screams and leaves. The token comes from --token, DISCORD_TOKEN or the
+            config file. --dry-run needs neither token nor network: it renders and encodes
+            exactly the Opus packets that would be sent and prints a one-line summary.
+
+            Examples:
+              scream play --guild 1234 --channel 5678
+              scream play 1234 5678 --preset banshee
+              scream play --guild 1234 --dry-run
+              scream play --guild 1234 --dry-run --seed 7 --output preview.ogg
+            """)
+
+    @Argument(help: ArgumentHelp("Guild (server) id, instead of --guild.", valueName: "guild"))
+    var guildArgument: String?
+
+    @Argument(help: ArgumentHelp("Voice channel id, instead of --channel.", valueName: "channel"))
+    var channelArgument: String?
+
+    @Option(name: .shortAndLong, help: ArgumentHelp("Guild (server) id.", valueName: "id"))
+    var guild: String?
+
+    @Option(name: .shortAndLong, help: ArgumentHelp("Voice channel id (default: the busiest voice channel).", valueName: "id"))
+    var channel: String?
+
+    @Option(help: ArgumentHelp("Discord bot token (default: DISCORD_TOKEN or the config file).", valueName: "token"))
+    var token: String?
+
+    @Option(help: ArgumentHelp("How long connecting may take, such as 30s (default: 30s).", valueName: "duration"))
+    var timeout: String?
+
+    @Flag(help: "Render and encode without a token or network, and print a summary.")
+    var dryRun = false
+
+    @Option(name: .shortAndLong, help: ArgumentHelp("With --dry-run, also save the preview as Ogg Opus.", valueName: "file"))
+    var output: String?
+
+    @OptionGroup(title: "Scream options") var audio: AudioOptions
+    @OptionGroup(title: "Configuration") var common: CommonOptions
+
+    func run() async throws {
+        if output != nil, !dryRun {
+            throw UsageError.outputWithoutDryRun
+        }
+        if output == "-" {
+            throw UsageError.previewToStandardOutput
+        }
+        var flags: [SettingKey: String] = [:]
+        flags[.guildID] = try UsageError.single(argument: guildArgument, option: guild, names: ("GUILD", "--guild"))
+        flags[.channelID] = try UsageError.single(argument: channelArgument, option: channel, names: ("CHANNEL", "--channel"))
+        flags[.token] = token
+        flags[.timeout] = timeout
+        var flagNames: [SettingKey: String] = [:]
+        flagNames[.guildID] = guildArgument.map { _ in "argument GUILD" }
+        flagNames[.channelID] = channelArgument.map { _ in "argument CHANNEL" }
+        let invocation = try Invocation(flags: flags, flagNames: flagNames, audio: audio, common: common)
+        if audio.printParams {
+            invocation.printParams()
+            return
+        }
+        let settings = invocation.settings
+        if dryRun {
+            let summary = try DryRun.run(
+                recipe: invocation.recipe, bitrate: settings.bitrate, backend: settings.backend, preview: output,
+                trap: invocation.trap, progress: invocation.progress, logger: invocation.logger,
+                beforeRendering: invocation.announceSeed)
+            print(summary)
+            return
+        }
+        let request = try PlayRequest(recipe: invocation.recipe, settings: settings)
+        try await LivePlay.run(request, trap: invocation.trap, logger: invocation.logger)
+    }
+}

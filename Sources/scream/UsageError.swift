@@ -1,0 +1,28 @@
+/// A command line that asks for something contradictory.
+enum UsageError: Error, CustomStringConvertible {
+    /// The same value was given as an argument and as an option, differently.
+    case givenTwice(argument: String, option: String)
+    /// `play --output` without `--dry-run`.
+    case outputWithoutDryRun
+    /// `play --dry-run --output -`: standard output already carries the summary.
+    case previewToStandardOutput
+
+    var description: String {
+        switch self {
+        case .givenTwice(let argument, let option):
+            "\(argument) was given both as an argument and as \(option) with different values; give it once."
+        case .outputWithoutDryRun:
+            "--output saves the preview of a dry run; add --dry-run or drop --output."
+        case .previewToStandardOutput:
+            "the dry-run preview cannot go to standard output, which carries the summary; give --output a file name."
+        }
+    }
+
+    /// The value given as the argument or as the option; both is fine only when they agree.
+    static func single(argument: String?, option: String?, names: (argument: String, option: String)) throws -> String? {
+        if let argument, let option, argument != option {
+            throw givenTwice(argument: names.argument, option: names.option)
+        }
+        return argument ?? option
+    }
+}

@@ -1,0 +1,166 @@
+import Foundation
+import Testing
+
+/// One invalid command line: the files it needs, and the single sentence it must produce.
+struct BadInput: Sendable, CustomTestStringConvertible {
+    var arguments: [String]
+    var environment: [String: String] = [:]
+    /// Files to create first (name -> contents).
+    var files: [String: String] = [:]
+    /// Folders to create first.
+    var folders: [String] = []
+    var message: String
+    var status: Int32 = 2
+
+    var testDescription: String { "scream " + arguments.joined(separator: " ") }
+}
+
+/// Every bad input ends with exactly one sentence on stderr, a non-zero status, and no file
+/// (not even a temporary one) left behind.
+@Suite struct CLIBadInputTests {
+    static let presetList = "classic, whisper, death-metal, glitch, banshee, robot"
+    static let durationForms = "a duration such as 3s, 500ms, 1.5s or 1m30s"
+
+    static let generateCases: [BadInput] = [
+        BadInput(arguments: ["generate", "out.ogg", "--preset", "opera"],
+                 message: "unknown preset 'opera' from --preset; valid presets are: \(presetList)."),
+        BadInput(arguments: ["generate", "out.ogg", "--duration", "3x"],
+                 message: "invalid duration '3x' from --duration: expected \(durationForms)."),
+        BadInput(arguments: ["generate", "out.ogg", "--duration", "0s"],
+                 message: "invalid duration '0s' from --duration: expected a duration above zero."),
+        BadInput(arguments: ["generate", "out.ogg", "--duration=-2s"],
+                 message: "invalid duration '-2s' from --duration: expected \(durationForms)."),
+        BadInput(arguments: ["generate", "out.ogg", "--duration", "10m1s"],
+                 message: "invalid duration '10m1s' from --duration: expected at most 10m."),
+        BadInput(arguments: ["generate", "out.ogg", "--duration", "inf"],
+                 message: "invalid duration 'inf' from --duration: expected \(durationForms)."),
+        BadInput(arguments: ["generate", "out.ogg", "--volume", "1.5"],
+                 message: "invalid volume '1.5' from --volume: expected a number from 0 to 1."),
+        BadInput(arguments: ["generate", "out.ogg", "--volume=-0.1"],
+                 message: "invalid volume '-0.1' from --volume: expected a number from 0 to 1."),
+        BadInput(arguments: ["generate", "out.ogg", "--volume", "nan"],
+                 message: "invalid volume 'nan' from --volume: expected a number from 0 to 1."),
+        BadInput(arguments: ["generate", "out.mp3", "--format", "mp3"],
+                 message: "invalid format 'mp3' from --format: expected ogg or wav."),
+        BadInput(arguments: ["generate", "out.ogg", "--format", "wav"],
+                 message: "--format wav contradicts the extension of out.ogg; drop --format or name the file .wav."),
+        BadInput(arguments: ["generate", "missing/out.ogg", "--preset", "classic"],
+                 message: "cannot write missing/out.ogg: the folder missing does not exist."),
+        BadInput(arguments: ["generate", "", "--preset", "classic"],
+                 message: "the output path is empty; give a file name."),
+        BadInput(arguments: ["generate", "sub", "--preset", "classic"], folders: ["sub"],
+                 message: "cannot write sub: it is a directory, so give a file name such as sub/scream.ogg."),
+        BadInput(arguments: ["generate", "/sys/out.ogg", "--preset", "classic"],
+                 message: "cannot write /sys/out.ogg: permission denied."),
+        BadInput(arguments: ["generate", "out.ogg", "--params", "nope.yaml"],
+                 message: "cannot read nope.yaml: no such file."),
+        BadInput(arguments: ["generate", "out.ogg", "--params", "p.yaml"], files: ["p.yaml": "layers: {primary_scream: [\n"],
+                 message: "p.yaml is not valid YAML: line 2, column 1: did not find expected node content."),
+        BadInput(arguments: ["generate", "out.ogg", "--params", "p.yaml"], files: ["p.yaml": "layers:\n  high_shriek: {rize: 2}\n"],
+                 message: "unknown key 'layers.high_shriek.rize' in p.yaml; valid keys here are: base_freq, freq_range, jump_rate, amplitude, rise, seed."),
+        BadInput(arguments: ["generate", "out.ogg", "--params", "p.yaml"], files: ["p.yaml": "layers:\n  primary_scream: {amplitude: 2}\n"],
+                 message: "layers.primary_scream.amplitude is 2, but it must be between 0 and 1."),
+        BadInput(arguments: ["generate", "out.ogg", "--params", "p.yaml"], files: ["p.yaml": "filter: {crusher_bits: 17}\n"],
+                 message: "filter.crusher_bits is 17, but it must be between 1 and 16."),
+        BadInput(arguments: ["generate", "out.ogg", "--params", "p.yaml"], files: ["p.yaml": "filter: {comp_ratio: .nan}\n"],
+                 message: "invalid value '.nan' from key 'filter.comp_ratio' in p.yaml: expected a finite number."),
+        BadInput(arguments: ["generate", "out.ogg", "--params", "p.json"], files: ["p.json": #"{"noise": {"threshold": "Infinity"}}"#],
+                 message: "invalid value 'Infinity' from key 'noise.threshold' in p.json: expected a finite number."),
+        BadInput(arguments: ["generate", "out.ogg", "--params", "p.yaml"], files: ["p.yaml": "sample_rate: 44100\n"],
+                 message: "Opus cannot encode at 44100 Hz; use 8000, 12000, 16000, 24000 or 48000."),
+        BadInput(arguments: ["generate", "out.ogg", "--params", "p.yaml"], files: ["p.yaml": "channels: 3\n"],
+                 message: "channels is 3, but it must be 1 or 2."),
+        BadInput(arguments: ["generate", "out.ogg", "--config", "c.yaml"], files: ["c.yaml": "volume: loud\n"],
+                 message: "invalid volume 'loud' from key 'volume' in c.yaml: expected a number from 0 to 1."),
+        BadInput(arguments: ["generate", "out.ogg", "--config", "c.yaml"], files: ["c.yaml": "preset: classic\nvolumee: 1\n"],
+                 message: "unknown key 'volumee' in c.yaml; valid keys here are: token, backend, preset, duration, volume, format, bitrate, seed, guild_id, channel_id, log_level, verbose, timeout."),
+        BadInput(arguments: ["generate", "out.ogg", "--config", "none.yaml"],
+                 message: "cannot read none.yaml: no such file."),
+        BadInput(arguments: ["generate", "out.ogg"], environment: ["SCREAM_VOLUME": "2"],
+                 message: "invalid volume '2' from environment variable SCREAM_VOLUME: expected a number from 0 to 1."),
+        BadInput(arguments: ["generate", "out.ogg"], environment: ["SCREAM_BACKEND": "sox"],
+                 message: "invalid backend 'sox' from environment variable SCREAM_BACKEND: expected native or ffmpeg."),
+        BadInput(arguments: ["generate", "out.ogg"], environment: ["SCREAM_PRESET": "opera"],
+                 message: "unknown preset 'opera' from environment variable SCREAM_PRESET; valid presets are: \(presetList)."),
+        BadInput(arguments: ["generate", "out.ogg"], environment: ["SCREAM_DURATION": "forever"],
+                 message: "invalid duration 'forever' from environment variable SCREAM_DURATION: expected \(durationForms)."),
+        BadInput(arguments: ["generate", "out.ogg"], environment: ["SCREAM_FORMAT": "flac"],
+                 message: "invalid format 'flac' from environment variable SCREAM_FORMAT: expected ogg or wav."),
+        BadInput(arguments: ["generate", "out.ogg"], environment: ["SCREAM_VERBOSE": "maybe"],
+                 message: "invalid verbose 'maybe' from environment variable SCREAM_VERBOSE: expected true or false."),
+        BadInput(arguments: ["generate", "out.ogg", "--log-level", "loud"],
+                 message: "invalid log level 'loud' from --log-level: expected debug, info, warn or error."),
+        BadInput(arguments: ["generate", "out.ogg", "--bitrate", "1k"],
+                 message: "invalid bitrate '1k' from --bitrate: expected bits per second from 6000 to 510000, such as 64000 or 64k."),
+        BadInput(arguments: ["generate", "out.ogg", "--seed", "abc"],
+                 message: "invalid seed 'abc' from --seed: expected a whole number."),
+        BadInput(arguments: ["generate", "a.ogg", "--output", "b.ogg"],
+                 message: "OUTPUT was given both as an argument and as --output with different values; give it once."),
+        BadInput(arguments: ["generate", "out.ogg", "--bogus"],
+                 message: "Unknown option '--bogus'."),
+        BadInput(arguments: ["generate", "out.ogg", "--volume"],
+                 message: "Missing value for '--volume <0..1>'."),
+        BadInput(arguments: ["generate", "out.wav", "--backend", "ffmpeg"], environment: ["SCREAM_FFMPEG": "/nonexistent/ffmpeg"],
+                 message: "SCREAM_FFMPEG is set to /nonexistent/ffmpeg, which is not an executable file; point it at ffmpeg or unset it to search PATH.",
+                 status: 1),
+        BadInput(arguments: ["shout"],
+                 message: "Unexpected argument 'shout'."),
+    ]
+
+    static let playCases: [BadInput] = [
+        BadInput(arguments: ["play"],
+                 message: "no guild id given; pass --guild ID (or GUILD as the first argument) or set SCREAM_GUILD_ID."),
+        BadInput(arguments: ["play", "--guild", "123"],
+                 message: "no Discord bot token given; pass --token, set DISCORD_TOKEN or add token to the config file."),
+        BadInput(arguments: ["play", "abc", "--dry-run"],
+                 message: "invalid guild id 'abc' from argument GUILD: expected a numeric Discord id."),
+        BadInput(arguments: ["play", "--guild", "1", "--channel", "x1"],
+                 message: "invalid channel id 'x1' from --channel: expected a numeric Discord id."),
+        BadInput(arguments: ["play"], environment: ["SCREAM_CHANNEL_ID": "0"],
+                 message: "invalid channel id '0' from environment variable SCREAM_CHANNEL_ID: expected a numeric Discord id."),
+        BadInput(arguments: ["play", "1", "2", "--channel", "3"],
+                 message: "CHANNEL was given both as an argument and as --channel with different values; give it once."),
+        BadInput(arguments: ["play", "--guild", "1", "--output", "preview.ogg"],
+                 message: "--output saves the preview of a dry run; add --dry-run or drop --output."),
+        BadInput(arguments: ["play", "--guild", "1", "--dry-run", "--output", "-"],
+                 message: "the dry-run preview cannot go to standard output, which carries the summary; give --output a file name."),
+        BadInput(arguments: ["play", "--guild", "1", "--dry-run", "--output", ""],
+                 message: "the output path is empty; give a file name."),
+        BadInput(arguments: ["play", "--guild", "1", "--dry-run", "--timeout", "soon"],
+                 message: "invalid timeout 'soon' from --timeout: expected \(durationForms)."),
+        BadInput(arguments: ["play", "--guild", "1", "--dry-run", "--preset", "opera", "--output", "p.ogg"],
+                 message: "unknown preset 'opera' from --preset; valid presets are: \(presetList)."),
+        BadInput(arguments: ["play", "--guild", "1", "--dry-run", "--output", "nowhere/p.ogg"],
+                 message: "cannot write nowhere/p.ogg: the folder nowhere does not exist."),
+        BadInput(arguments: ["play", "--guild", "1", "--token", "abc.def"],
+                 message: "live play in a Discord voice channel is not available in this build; use --dry-run to preview the scream.",
+                 status: 1),
+    ]
+
+    @Test(arguments: generateCases + playCases)
+    func badInputPrintsOneSentenceAndLeavesNoFile(_ input: BadInput) throws {
+        let folder = try scratchFolder()
+        for name in input.folders {
+            try FileManager.default.createDirectory(at: folder.appendingPathComponent(name), withIntermediateDirectories: true)
+        }
+        for (name, contents) in input.files {
+            try contents.write(to: folder.appendingPathComponent(name), atomically: true, encoding: .utf8)
+        }
+        let result = try ScreamBinary.run(input.arguments, in: folder, environment: input.environment)
+        #expect(result.status == input.status)
+        #expect(result.stderr == "error: \(input.message)\n")
+        #expect(result.stdout.isEmpty)
+        #expect(try entries(of: folder) == (input.files.keys + input.folders).sorted())
+    }
+
+    @Test func tokenNeverAppearsInOutputEvenAtDebugLevel() throws {
+        let folder = try scratchFolder()
+        let token = "MTIz.secret-token-value.xyz"
+        let result = try ScreamBinary.run(
+            ["play", "--guild", "1", "--log-level", "debug", "--preset", "classic"], in: folder,
+            environment: ["DISCORD_TOKEN": token])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("token=<redacted>"))
+        #expect(!result.stderr.contains(token) && !result.stdoutText.contains(token))
+    }
+}

@@ -1,0 +1,123 @@
+import Foundation
+import Testing
+@testable import ScreamCore
+
+@Suite struct ConfigCascadeTests {
+    /// A fresh directory holding `config.yaml` with `text`.
+    private func configFile(_ text: String) throws -> String {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("scream-config-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let path = directory.appendingPathComponent("config.yaml").path
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    @Test func defaultsApplyWhenNothingIsGiven() throws {
+        let settings = try SettingsLoader.load(flags: [:], configFile: nil, environment: [:])
+        #expect(settings == Settings())
+        #expect(settings.bitrate == 64_000 && settings.backend == .native && settings.preset == nil)
+        #expect(settings.effectiveLogLevel == .warning)
+    }
+
+    @Test func fileOverridesDefaultsEnvironmentOverridesFileFlagsOverrideEnvironment() throws {
+        let path = try configFile("""
+            preset: whisper
+            duration: 2s
+            volume: 0.5
+            bitrate: 96k
+            token: file-token
+            """)
+        let environment = ["SCREAM_DURATION": "4s", "SCREAM_VOLUME": "0.25", "DISCORD_TOKEN": "env-token"]
+        let settings = try SettingsLoader.load(flags: [.volume: "0.75"], configFile: path, environment: environment)
+        #expect(settings.preset == .whisper)
+        #expect(settings.bitrate == 96_000)
+        #expect(settings.duration == 4)
+        #expect(settings.token == "env-token")
+        #expect(settings.volume == 0.75)
+        #expect(settings.configFile == path)
+    }
+
+    @Test func defaultConfigFileIsFoundUnderXDGConfigHome() throws {
+        let path = try configFile("preset: robot\n")
+        let xdg = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        let scream = xdg + "/scream"
+        try FileManager.default.createDirectory(atPath: scream, withIntermediateDirectories: true)
+        try FileManager.default.moveItem(atPath: path, toPath: scream + "/config.yaml")
+        let settings = try SettingsLoader.load(flags: [:], configFile: nil, environment: ["XDG_CONFIG_HOME": xdg])
+        #expect(settings.preset == .robot)
+    }
+
+    @Test func emptyEnvironmentVariablesCountAsUnset() throws {
+        let settings = try SettingsLoader.load(flags: [:], configFile: nil, environment: ["SCREAM_PRESET": ""])
+        #expect(settings.preset == nil)
+    }
+
+    @Test func badEnvironmentValueIsAnErrorEvenWhenAFlagOverridesIt() {
+        let error = #expect(throws: ConfigError.self) {
+            try SettingsLoader.load(flags: [.volume: "0.5"], configFile: nil, environment: ["SCREAM_VOLUME": "2"])
+        }
+        #expect(error?.description == "invalid volume '2' from environment variable SCREAM_VOLUME: expected a number from 0 to 1.")
+    }
+
+    @Test func badFileValueNamesTheFileAndKey() throws {
+        let path = try configFile("backend: sox\n")
+        let error = #expect(throws: ConfigError.self) {
+            try SettingsLoader.load(flags: [:], configFile: path, environment: [:])
+        }
+        #expect(error?.description == "invalid backend 'sox' from key 'backend' in \(path): expected native or ffmpeg.")
+    }
+
+    @Test func unknownConfigKeyIsNamed() throws {
+        let path = try configFile("presett: classic\n")
+        let error = #expect(throws: ConfigError.self) {
+            try SettingsLoader.load(flags: [:], configFile: path, environment: [:])
+        }
+        #expect(error?.description.hasPrefix("unknown key 'presett' in \(path); valid keys here are: token, backend, preset,") == true)
+    }
+
+    @Test func unknownPresetListsTheValidOnes() {
+        let error = #expect(throws: ConfigError.self) {
+            try SettingsLoader.load(flags: [.preset: "opera"], configFile: nil, environment: [:])
+        }
+        #expect(error?.description == "unknown preset 'opera' from --preset; valid presets are: classic, whisper, death-metal, glitch, banshee, robot.")
+    }
+
+    @Test func explicitConfigFileMustExist() {
+        let error = #expect(throws: ConfigError.self) {
+            try SettingsLoader.load(flags: [:], configFile: "/nonexistent/scream.yaml", environment: [:])
+        }
+        #expect(error?.description == "cannot read /nonexistent/scream.yaml: no such file.")
+    }
+
+    @Test(arguments: [("64000", 64_000), ("64k", 64_000), ("128kbps", 128_000), ("6000", 6_000)])
+    func bitrateAcceptsPlainAndKiloForms(text: String, bits: Int) throws {
+        #expect(try SettingsLoader.load(flags: [.bitrate: text], configFile: nil, environment: [:]).bitrate == bits)
+    }
+
+    @Test(arguments: ["5999", "511k", "fast", "64m"])
+    func bitrateOutsideOpusRangeIsRejected(text: String) {
+        #expect(throws: ConfigError.self) {
+            try SettingsLoader.load(flags: [.bitrate: text], configFile: nil, environment: [:])
+        }
+    }
+
+    @Test func verboseLowersTheLogLevelToInfoButNotBelowAnExplicitDebug() throws {
+        let verbose = try SettingsLoader.load(flags: [.verbose: "true"], configFile: nil, environment: [:])
+        #expect(verbose.effectiveLogLevel == .info)
+        let debug = try SettingsLoader.load(flags: [:], configFile: nil, environment: ["SCREAM_VERBOSE": "1", "SCREAM_LOG_LEVEL": "debug"])
+        #expect(debug.effectiveLogLevel == .debug)
+    }
+
+    @Test func redactedSummaryNeverContainsTheToken() throws {
+        let settings = try SettingsLoader.load(flags: [.token: "secret-token-value"], configFile: nil, environment: [:])
+        #expect(settings.redactedSummary.contains("token=<redacted>"))
+        #expect(!settings.redactedSummary.contains("secret-token-value"))
+    }
+
+    @Test(arguments: ["0", "-5", "12a"])
+    func nonNumericOrZeroDiscordIdsAreRejected(text: String) {
+        #expect(throws: ConfigError.self) {
+            try SettingsLoader.load(flags: [:], configFile: nil, environment: ["SCREAM_GUILD_ID": text])
+        }
+    }
+}
