@@ -6,6 +6,8 @@ SWIFT ?= swift
 CONFIG ?= release
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_PACKAGES := libopus-dev libogg-dev libsodium-dev pkg-config opus-tools ffmpeg
+PYTHON ?= python3
+VENV := .venv
 
 .PHONY: setup build run test clean bench
 
@@ -23,12 +25,20 @@ build: setup
 run: build
 	$$($(SWIFT) build -c $(CONFIG) --show-bin-path)/scream generate scream.ogg
 
-test: setup
+# The interop peers: Discord's libdave (dave.py) and davey, in a project-local venv.
+$(VENV)/.ready: Tests/Interop/requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r Tests/Interop/requirements.txt
+	touch $@
+
+test: setup $(VENV)/.ready
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build
+	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(SWIFT) test --skip-build
+	INTEROP_REPORT=.build/interop-report.txt $(VENV)/bin/python -m pytest -q Tests/Interop \
+		--scream "$$($(SWIFT) build --show-bin-path)/scream"
 
 bench: setup
 	cd Benchmarks && $(SWIFT) package --allow-writing-to-package-directory benchmark
 
 clean:
-	rm -rf .build Benchmarks/.build
+	rm -rf .build Benchmarks/.build $(VENV)
