@@ -69,6 +69,12 @@ private let opusToolsInstalled = EncodingHarness.installed("opusinfo") && Encodi
         #expect(packets.framesEncoded == 2400 && packets.framesSubmitted == 2880)
     }
 
+    @Test func sourceErrorsReachTheCallerUnchanged() throws {
+        var packets = try OpusPacketStream(source: FailingSource(framesBeforeFailure: 1500))
+        #expect(try packets.next()?.frames == 960)
+        #expect(throws: FailingSource.Failure.self) { try packets.next() }
+    }
+
     @Test func unsupportedRatesChannelsAndBitratesAreTypedErrors() {
         #expect(throws: EncodingError.unsupportedSampleRate(44100)) { try OpusFrameEncoder(sampleRate: 44100, channels: 2) }
         #expect(throws: EncodingError.unsupportedChannels(3)) { try OpusFrameEncoder(channels: 3) }
@@ -142,6 +148,23 @@ struct OggOpusDecoderTests {
         #expect(probe.output.contains("codec_name=opus"))
         #expect(probe.output.contains("sample_rate=48000"))
         #expect(probe.output.contains("channels=\(channels)"))
+    }
+}
+
+/// A mono source of silence that fails once it has delivered a set number of frames.
+private struct FailingSource: PCMSource {
+    struct Failure: Error {}
+    let framesBeforeFailure: Int
+    var delivered = 0
+    var channels: Int { 1 }
+    var sampleRate: Int { 48000 }
+
+    mutating func read(into buffer: UnsafeMutableBufferPointer<Int16>) throws -> Int {
+        let frames = min(buffer.count, framesBeforeFailure - delivered)
+        guard frames > 0 else { throw Failure() }
+        buffer.update(repeating: 0)
+        delivered += frames
+        return frames
     }
 }
 

@@ -70,15 +70,20 @@ struct Compressor: Sendable {
         exponent = 1 / ratio - 1
     }
 
-    mutating func process(_ x: Double) -> Double {
+    /// Updates the envelope with `x` and returns it.
+    mutating func follow(_ x: Double) -> Double {
         let level = abs(x)
         if level > envelope {
             envelope = attack * envelope + (1 - attack) * level
         } else {
             envelope = release * envelope + (1 - release) * level
         }
-        let gain = envelope > threshold ? exp(exponent * log(envelope / threshold)) : 1
-        return x * gain
+        return envelope
+    }
+
+    /// The gain for an envelope value: `(env/thr)^(1/ratio - 1)` above the threshold, else 1.
+    func gain(for envelope: Double) -> Double {
+        envelope > threshold ? exp(exponent * log(envelope / threshold)) : 1
     }
 }
 
@@ -102,12 +107,18 @@ struct FilterChain: Sendable {
         limit = f.limiterLevel
     }
 
-    mutating func process(_ x: Double) -> Double {
+    /// Stages 1–3 and the compressor's envelope: returns the crushed sample and the envelope.
+    mutating func shape(_ x: Double) -> (sample: Double, envelope: Double) {
         var y = highPass.process(x)
         y = lowPass.process(y)
         y = crusher.process(y)
-        y = compressor.process(y)
-        y = y * boost
-        return Swift.min(Swift.max(y, -limit), limit)
+        return (y, compressor.follow(y))
+    }
+
+    /// Stages 4–6 for a shaped sample: compressor gain, boost, limiter. Stateless, so a
+    /// block can be shaped first and finished afterwards.
+    func finish(_ y: Double, envelope: Double) -> Double {
+        let out = y * compressor.gain(for: envelope) * boost
+        return Swift.min(Swift.max(out, -limit), limit)
     }
 }

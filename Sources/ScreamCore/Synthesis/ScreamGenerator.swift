@@ -13,6 +13,13 @@ public struct ScreamGenerator: PCMSource, Sendable {
     public private(set) var framesRendered = 0
     var layers: LayerMix
     var filters: FilterChain
+    /// Per-pass scratch: the mixed, then shaped, samples and the compressor envelopes.
+    var samples: [Double]
+    var envelopes: [Double]
+    /// Frames per internal pass. A pass runs the layers over the block, then the stateful
+    /// filters, then the stateless tail, so each stage's independent per-sample work can
+    /// overlap in the CPU; the arithmetic per sample is unchanged.
+    static let passFrames = 256
 
     /// Sets up the layers and filters for `params`, which should have passed `validate()`.
     public init(params: ScreamParams) {
@@ -21,6 +28,8 @@ public struct ScreamGenerator: PCMSource, Sendable {
         totalFrames = params.sampleCount
         layers = LayerMix(params)
         filters = FilterChain(params.filter, sampleRate: params.sampleRate)
+        samples = [Double](repeating: 0, count: Self.passFrames)
+        envelopes = [Double](repeating: 0, count: Self.passFrames)
     }
 
     /// Frames still to come.
@@ -34,13 +43,24 @@ public struct ScreamGenerator: PCMSource, Sendable {
         guard frames > 0, let base = buffer.baseAddress else { return 0 }
         let rate = Double(sampleRate)
         var out = base
-        for index in framesRendered..<(framesRendered + frames) {
-            let t = Double(index) / rate
-            let sample = Self.pcm16(filters.process(layers.sample(at: t)))
-            for _ in 0..<channels {
-                out.pointee = sample
-                out += 1
+        var done = 0
+        while done < frames {
+            let count = Swift.min(Self.passFrames, frames - done)
+            let first = framesRendered + done
+            for k in 0..<count {
+                samples[k] = layers.sample(at: Double(first + k) / rate)
             }
+            for k in 0..<count {
+                (samples[k], envelopes[k]) = filters.shape(samples[k])
+            }
+            for k in 0..<count {
+                let sample = Self.pcm16(filters.finish(samples[k], envelope: envelopes[k]))
+                for _ in 0..<channels {
+                    out.pointee = sample
+                    out += 1
+                }
+            }
+            done += count
         }
         framesRendered += frames
         return frames
