@@ -118,17 +118,14 @@ extension DAVE.Session {
             return prepareCommitTransition(transitionID, group: pendingCommit.group)
         }
         guard case .established(var group) = state else { return [] }
+        let effect: Group.CommitEffect
         do {
-            let message = try MLSMessage(tlsBytes: commit)
-            switch try group.processCommit(message) {
-            case .removedSelf:
-                return resetGroup() + holdMedia()
-            case .applied:
-                guard Self.hasUniqueUsers(group) else { return recover(transitionID) }
-            }
+            effect = try group.processCommit(try MLSMessage(tlsBytes: commit))
         } catch {
-            return recover(transitionID)
+            return try recover(transitionID)
         }
+        if effect == .removedSelf { return try resetGroup() + holdMedia() }
+        guard Self.hasUniqueUsers(group) else { return try recover(transitionID) }
         state = .established(group)
         pendingCommit = nil
         return prepareCommitTransition(transitionID, group: group)
@@ -144,7 +141,7 @@ extension DAVE.Session {
               let group = try? Group(welcome: welcome, keyPackage: bundle),
               group.groupID == groupID, let externalSender, group.externalSenders == [externalSender],
               Self.hasUniqueUsers(group)
-        else { return recover(transitionID) }
+        else { return try recover(transitionID) }
         state = .established(group)
         pendingCommit = nil
         return prepareCommitTransition(transitionID, group: group)
@@ -157,8 +154,8 @@ extension DAVE.Session {
     }
 
     /// Flags an unprocessable commit or Welcome, resets and offers a fresh key package.
-    private mutating func recover(_ transitionID: UInt16) -> [Action] {
-        [.send(.invalidCommitWelcome(transitionID: transitionID))] + resetGroup() + holdMedia()
+    private mutating func recover(_ transitionID: UInt16) throws(DAVEError) -> [Action] {
+        try [.send(.invalidCommitWelcome(transitionID: transitionID))] + resetGroup() + holdMedia()
     }
 
     /// Whether no user id appears in two leaves.

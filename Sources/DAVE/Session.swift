@@ -93,7 +93,7 @@ extension DAVE {
             case .sessionDescription(let version):
                 protocolVersion = version
                 guard version > 0 else { return becomeInactive() }
-                return resetGroup()
+                return try resetGroup()
             case .clientsConnect(let userIDs):
                 connectedUsers.formUnion(userIDs)
                 return []
@@ -107,7 +107,7 @@ extension DAVE {
             case .prepareEpoch(let epoch, let version):
                 protocolVersion = version
                 guard epoch == 1, version > 0 else { return [] }
-                return resetGroup()
+                return try resetGroup()
             case .externalSender(let payload):
                 return try receiveExternalSender(payload)
             case .proposals(let payload):
@@ -129,7 +129,7 @@ extension DAVE {
         }
 
         /// Drops any group state, makes a fresh key package (and sole-member group when possible) and sends it.
-        mutating func resetGroup() -> [Action] {
+        mutating func resetGroup() throws(DAVEError) -> [Action] {
             pendingCommit = nil
             do {
                 let credential = Credential.basic(identity: Self.bigEndian(selfUserID))
@@ -137,7 +137,7 @@ extension DAVE {
                 state = .pending(bundle: bundle, local: try localGroup())
                 return [.send(.keyPackage(bundle.keyPackage.tlsBytes))]
             } catch {
-                preconditionFailure("creating a key package or group from fresh keys cannot fail: \(error)")
+                throw .mls(error)
             }
         }
 

@@ -233,3 +233,46 @@ import Testing
         #expect(throws: DAVEError.unknownOpcode(26)) { try DAVE.Session.Event(binaryOpcode: 26, payload: []) }
     }
 }
+
+extension SessionTests {
+    /// Resets `session` and returns a Welcome for its new key package (and `users`) into a group alice creates with `sender` as external sender.
+    static func welcome(for session: inout DAVE.Session, sender: ExternalProposer, adding users: [UInt64]) throws -> [UInt8] {
+        let described = try session.handle(.sessionDescription(protocolVersion: 1))
+        guard case .send(.keyPackage(let bytes)) = described.first else { throw DAVEError.unexpectedMessage("no key package") }
+        let key = P256.Signing.PrivateKey()
+        var group = try Group(groupID: DAVE.Session.bigEndian(channel), credential: .basic(identity: DAVE.Session.bigEndian(alice)),
+                              signatureKey: key, extensions: [ExternalSender.extensionFor([sender.sender])])
+        for package in try [KeyPackage(tlsBytes: bytes)] + users.map(keyPackage(for:)) {
+            try group.cacheProposal(try sender.propose(.add(package), groupID: group.groupID, epoch: 0))
+        }
+        return try #require(try group.createCommit().welcome).tlsBytes
+    }
+
+    @Test func welcomeIntoAGroupWithAnotherExternalSenderIsReportedAndAFreshKeyPackageSent() throws {
+        let gateway = ExternalProposer(signatureKey: P256.Signing.PrivateKey(), credential: .basic(identity: [9]))
+        let other = ExternalProposer(signatureKey: P256.Signing.PrivateKey(), credential: .basic(identity: [9]))
+        var session = DAVE.Session(selfUserID: Self.bot, channelID: Self.channel)
+        _ = try session.handle(.externalSender(gateway.sender.tlsBytes))
+        let welcome = try Self.welcome(for: &session, sender: other, adding: [])
+        let actions = try session.handle(.welcome([0, 5] + welcome))
+        #expect(actions.count == 3)
+        guard case .send(.invalidCommitWelcome(5)) = actions[0], case .send(.keyPackage) = actions[1], case .media(.hold) = actions[2] else {
+            Issue.record("expected invalid, key package, hold; got \(actions)")
+            return
+        }
+    }
+
+    @Test func welcomeIntoAGroupListingAUserTwiceIsReported() throws {
+        let gateway = ExternalProposer(signatureKey: P256.Signing.PrivateKey(), credential: .basic(identity: [9]))
+        var session = DAVE.Session(selfUserID: Self.bot, channelID: Self.channel)
+        _ = try session.handle(.externalSender(gateway.sender.tlsBytes))
+        let welcome = try Self.welcome(for: &session, sender: gateway, adding: [Self.bob, Self.bob])
+        let actions = try session.handle(.welcome([0, 6] + welcome))
+        guard case .send(.invalidCommitWelcome(6)) = actions.first else { Issue.record("expected invalid, got \(actions)"); return }
+
+        let good = try Self.welcome(for: &session, sender: gateway, adding: [Self.bob])
+        let joined = try session.handle(.welcome([0, 7] + good))
+        guard case .send(.readyForTransition(7)) = joined.first else { Issue.record("expected ready, got \(joined)"); return }
+        #expect(Set(session.members) == [Self.alice, Self.bot, Self.bob])
+    }
+}
