@@ -4,10 +4,12 @@ import MLS
 extension DAVE {
     /// The client side of DAVE protocol version 1 for one voice connection: a pure state machine.
     ///
-    /// Feed it every DAVE-related voice gateway event with `handle(_:)` and carry out the returned
-    /// actions in order: send each `Outbound` message, and switch outgoing audio to each `Media`.
-    /// Audio is allowed only once an executed transition has put this client in an established
-    /// group with at least one other member (or when the session uses protocol version 0).
+    /// Feed it every DAVE-related voice gateway event with `handle(_:)` (JSON opcodes 4, 11, 13, 21,
+    /// 22 and 24 as typed cases; binary opcodes 25, 27, 29 and 30 through `Event(binaryOpcode:payload:)`)
+    /// and carry out the returned actions in order: send each `Outbound` message (`binaryMessage` as
+    /// a binary frame, `jsonMessage` as text), and switch outgoing audio to each `Media`. Audio is
+    /// allowed only once an executed transition has put this client in an established group with at
+    /// least one other member, or when the session uses protocol version 0 (passthrough).
     public struct Session: Sendable {
         /// This client's user id.
         public let selfUserID: UInt64

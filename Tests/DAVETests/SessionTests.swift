@@ -276,3 +276,25 @@ extension SessionTests {
         #expect(Set(session.members) == [Self.alice, Self.bot, Self.bob])
     }
 }
+
+extension SessionTests {
+    @Test func unprocessableCommitIsReportedThenTheBotIsRemovedAndAddedBack() throws {
+        var gateway = TestGateway(channelID: Self.channel)
+        gateway.connect(Self.alice)
+        gateway.connect(Self.bot)
+        try Self.expectEveryMemberDecryptsTheOthers(gateway)
+        let aliceCommit = try #require(gateway.received.first { $0.user == Self.alice && $0.message.opcode == DAVE.Session.Opcode.commitWelcome })
+        guard case .commitWelcome(let payload) = aliceCommit.message else { Issue.record("not a commit"); return }
+        var reader = TLSReader(payload)
+        _ = try reader.read(MLSMessage.self)
+        let executedBefore = gateway.executed.count
+
+        gateway.deliver(.announceCommit([0, 99] + payload[..<reader.position]), to: Self.bot)
+        let sent = gateway.received.filter { $0.user == Self.bot }.map(\.message)
+        let invalid = try #require(sent.firstIndex(of: .invalidCommitWelcome(transitionID: 99)))
+        #expect(sent[invalid + 1].opcode == DAVE.Session.Opcode.keyPackage)
+        #expect(gateway.executed.count > executedBefore)
+        #expect(gateway.leaves == [Self.alice, Self.bot])
+        try Self.expectEveryMemberDecryptsTheOthers(gateway)
+    }
+}
