@@ -38,29 +38,22 @@ extension DAVE.Session {
     mutating func receiveProposals(_ payload: [UInt8]) throws(DAVEError) -> [Action] {
         guard var group = committingGroup else { return [] }
         guard let operation = payload.first else { throw .malformedMessage(opcode: Opcode.proposals, reason: "it is empty") }
-        var reader = TLSReader(Array(payload.dropFirst()))
-        do {
-            switch operation {
-            case 0:
-                let messages = try reader.vector(of: MLSMessage.self)
-                try reader.finish()
-                for message in messages {
-                    try check(message, for: group)
+        let body = Array(payload.dropFirst())
+        switch operation {
+        case 0:
+            for message in try Self.decodeVector(MLSMessage.self, from: body, opcode: Opcode.proposals) {
+                try check(message, for: group)
+                do {
                     try group.cacheProposal(message)
+                } catch {
+                    throw .mls(error)
                 }
-            case 1:
-                let references = try reader.vector(of: OpaqueBytes.self).map(\.bytes)
-                try reader.finish()
-                group.removeCachedProposals(references: references)
-            default:
-                throw DAVEError.malformedMessage(opcode: Opcode.proposals, reason: "operation \(operation) is neither append nor revoke")
             }
-        } catch let error as DAVEError {
-            throw error
-        } catch let error as MLSError {
-            throw .mls(error)
-        } catch {
-            preconditionFailure("only DAVE and MLS errors are thrown here")
+        case 1:
+            let references = try Self.decodeVector(OpaqueBytes.self, from: body, opcode: Opcode.proposals)
+            group.removeCachedProposals(references: references.map(\.bytes))
+        default:
+            throw .malformedMessage(opcode: Opcode.proposals, reason: "operation \(operation) is neither append nor revoke")
         }
         replaceCommittingGroup(group)
         pendingCommit = nil

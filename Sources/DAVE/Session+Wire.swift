@@ -133,6 +133,18 @@ extension DAVE.Session {
         }
     }
 
+    /// Decodes a whole TLS vector of values, naming the opcode if it fails.
+    static func decodeVector<T: TLSCodable>(_ type: T.Type, from bytes: [UInt8], opcode: UInt8) throws(DAVEError) -> [T] {
+        var reader = TLSReader(bytes)
+        do {
+            let values = try reader.vector(of: T.self)
+            try reader.finish()
+            return values
+        } catch {
+            throw .malformedMessage(opcode: opcode, reason: error.description)
+        }
+    }
+
     /// The user id in a basic credential: 8 bytes big-endian.
     static func userID(of credential: Credential) -> UInt64? {
         guard case .basic(let identity) = credential, identity.count == 8 else { return nil }

@@ -298,3 +298,19 @@ extension SessionTests {
         try Self.expectEveryMemberDecryptsTheOthers(gateway)
     }
 }
+
+extension SessionTests {
+    @Test func malformedProposalMessagesAreRefusedWithoutChangingTheSession() throws {
+        let proposer = ExternalProposer(signatureKey: P256.Signing.PrivateKey(), credential: .basic(identity: [9]))
+        var session = try Self.pendingSession(proposer: proposer, connected: [Self.alice])
+        #expect(throws: DAVEError.malformedMessage(opcode: 27, reason: "operation 2 is neither append nor revoke")) {
+            try session.handle(.proposals([2, 0]))
+        }
+        #expect(throws: DAVEError.malformedMessage(opcode: 27, reason: MLSError.truncated.description)) {
+            try session.handle(.proposals([0, 5, 1]))
+        }
+        let add = try proposer.propose(.add(try Self.keyPackage(for: Self.alice)), groupID: DAVE.Session.bigEndian(Self.channel), epoch: 0)
+        let actions = try session.handle(.proposals(Self.appendPayload([add])))
+        #expect(actions.count == 1)
+    }
+}
