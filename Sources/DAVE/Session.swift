@@ -17,7 +17,7 @@ extension DAVE {
         public let channelID: UInt64
         /// The DAVE protocol version the voice gateway last announced.
         public private(set) var protocolVersion: UInt16 = 0
-        /// How outgoing audio must be treated now (the last `Action.media`).
+        /// How outgoing audio must be treated now (the last `Action.media`; keep advancing the encryptor taken from that action).
         public internal(set) var media: Media = .hold
         /// The voice privacy code of the executed epoch: its epoch authenticator as 30 digits.
         public internal(set) var privacyCode: String?
