@@ -1,3 +1,5 @@
+import MLS
+
 /// Why DAVE refused a frame, a secret or a generation.
 public enum DAVEError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The frame does not end in a well-formed DAVE footer (supplemental size and 0xFAFA marker).
@@ -18,6 +20,16 @@ public enum DAVEError: Error, Equatable, Sendable, CustomStringConvertible {
     case invalidDisplayableCodeShape(length: Int, groupSize: Int)
     /// A displayable code needs at least as many input bytes as digits.
     case displayableCodeInputTooShort(needed: Int, got: Int)
+    /// A voice gateway message could not be parsed.
+    case malformedMessage(opcode: UInt8, reason: String)
+    /// A binary voice gateway opcode that DAVE does not handle.
+    case unknownOpcode(UInt8)
+    /// A proposal broke a DAVE rule (sender, type, or expected user).
+    case proposalRejected(String)
+    /// A message arrived in a state where it cannot apply.
+    case unexpectedMessage(String)
+    /// The MLS layer refused an operation.
+    case mls(MLSError)
 
     /// One sentence saying what was wrong.
     public var description: String {
@@ -40,6 +52,16 @@ public enum DAVEError: Error, Equatable, Sendable, CustomStringConvertible {
             "A displayable code of \(length) digits cannot be made of groups of \(groupSize): the group size must be 1 to 7 and divide the length."
         case .displayableCodeInputTooShort(let needed, let got):
             "A displayable code of \(needed) digits needs at least \(needed) bytes of input, but got \(got)."
+        case .malformedMessage(let opcode, let reason):
+            "The voice gateway's DAVE opcode \(opcode) message is malformed: \(reason)."
+        case .unknownOpcode(let opcode):
+            "Binary voice gateway opcode \(opcode) is not a DAVE message this client handles."
+        case .proposalRejected(let reason):
+            "A DAVE proposal was rejected because \(reason)."
+        case .unexpectedMessage(let reason):
+            "A DAVE message arrived out of order: \(reason)."
+        case .mls(let error):
+            "The DAVE group operation failed in MLS: \(error.description)"
         }
     }
 }

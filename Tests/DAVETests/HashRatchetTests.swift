@@ -1,20 +1,9 @@
 import Crypto
+import MLS
 import Testing
 @testable import DAVE
 
 @Suite struct HashRatchetTests {
-    struct CryptoBasics: Decodable {
-        struct Expand: Decodable {
-            let secret: String, label: String, context: String, length: Int, out: String
-        }
-        struct TreeSecret: Decodable {
-            let secret: String, label: String, generation: UInt32, length: Int, out: String
-        }
-        let cipher_suite: Int
-        let expand_with_label: Expand
-        let derive_tree_secret: TreeSecret
-    }
-
     struct SecretTree: Decodable {
         struct Generation: Decodable {
             let generation: UInt32, application_key: String
@@ -24,26 +13,11 @@ import Testing
         let leaves: [[Generation]]
     }
 
-    @Test func expandWithLabelMatchesMLSCryptoBasicsVectors() throws {
-        let entry = try #require(Vectors.mls("crypto-basics", as: CryptoBasics.self).first { $0.cipher_suite == 2 })
-        let expand = entry.expand_with_label
-        let expanded = LabeledExpand.expand(
-            SymmetricKey(data: [UInt8](hex: expand.secret)), label: expand.label,
-            context: [UInt8](hex: expand.context), length: expand.length)
-        #expect(expanded.bytes.hex == expand.out)
-
-        let tree = entry.derive_tree_secret
-        let derived = LabeledExpand.expand(
-            SymmetricKey(data: [UInt8](hex: tree.secret)), label: tree.label,
-            generation: tree.generation, length: tree.length)
-        #expect(derived.bytes.hex == tree.out)
-    }
-
     @Test func ratchetKeysMatchMLSSecretTreeApplicationKeys() throws {
         let entry = try #require(
             Vectors.mls("secret-tree", as: SecretTree.self).first { $0.cipher_suite == 2 && $0.leaves.count == 1 })
-        let applicationBase = LabeledExpand.expand(
-            SymmetricKey(data: [UInt8](hex: entry.encryption_secret)), label: "application", context: [], length: 32)
+        let applicationBase = SymmetricKey(data: CipherSuite.expandWithLabel(
+            secret: [UInt8](hex: entry.encryption_secret), label: "application", context: [], length: 32))
         var ratchet = DAVE.HashRatchet(baseSecret: applicationBase)
         for vector in entry.leaves[0] {
             #expect(try ratchet.key(for: vector.generation).bytes.hex == vector.application_key)

@@ -25,7 +25,7 @@ import Testing
 
     @Test(.enabled(if: venvReady, "needs the interop venv at .venv with dave.py (make test creates it)"))
     func libdaveDecryptsOurFramesAndProducesTheSameBytes() throws {
-        let judge = try Judge()
+        let judge = try InteropScript("libdave_judge.py")
         let offer = try JSONDecoder().decode(Offer.self, from: try judge.readLine())
         let baseSecret = SymmetricKey(data: [UInt8](hex: offer.base_secret))
         let plaintexts = offer.plaintexts.map { [UInt8](hex: $0) }
@@ -65,51 +65,5 @@ import Testing
         let verdict = try JSONDecoder().decode(Verdict.self, from: try judge.readLine())
         #expect(verdict.decrypted == expected.map(\.hex))
         #expect(verdict.decrypted.count == 12)
-    }
-}
-
-/// The running `libdave_judge.py`, killed if it takes longer than its deadline.
-private final class Judge {
-    private let process = Process()
-    private let input = Pipe()
-    private let output = Pipe()
-    private var buffered = Data()
-
-    init(deadline: TimeInterval = 60) throws {
-        process.executableURL = LibdaveInteropTests.python
-        process.arguments = [Vectors.packageRoot.appendingPathComponent("Tests/Interop/libdave_judge.py").path]
-        process.standardInput = input
-        process.standardOutput = output
-        try process.run()
-        let process = self.process
-        DispatchQueue.global().asyncAfter(deadline: .now() + deadline) {
-            if process.isRunning { process.terminate() }
-        }
-    }
-
-    deinit {
-        if process.isRunning { process.terminate() }
-    }
-
-    /// The next line the judge printed; fails once the judge has exited or was killed.
-    func readLine() throws -> Data {
-        while true {
-            if let newline = buffered.firstIndex(of: 0x0A) {
-                let line = buffered[buffered.startIndex..<newline]
-                buffered = Data(buffered[(newline + 1)...])
-                return Data(line)
-            }
-            let chunk = output.fileHandleForReading.availableData
-            guard !chunk.isEmpty else { throw JudgeGone() }
-            buffered.append(chunk)
-        }
-    }
-
-    func write(_ data: Data) throws {
-        try input.fileHandleForWriting.write(contentsOf: data)
-    }
-
-    struct JudgeGone: Error, CustomStringConvertible {
-        var description: String { "The libdave judge exited before answering." }
     }
 }
