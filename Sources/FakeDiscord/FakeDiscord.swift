@@ -1,2 +1,197 @@
-/// A local Discord for tests: gateway, voice gateway and UDP voice server on 127.0.0.1.
-public enum FakeDiscord {}
+import Foundation
+import NIOCore
+import NIOPosix
+import NIOSSL
+import Synchronization
+
+/// A local Discord for tests: main gateway v10, voice gateway v8 and the UDP voice server,
+/// speaking the real wire protocol over TLS on 127.0.0.1 with ephemeral ports.
+///
+/// Start one per test, point the client at `gatewayURL` trusting `caFilePath` (or pass
+/// `environment` to a `scream` subprocess), then read what happened from `recorder`.
+/// Always `stop()` it; stopping never waits more than a few seconds.
+public final class FakeDiscord: Sendable {
+    /// The options it runs with.
+    public let options: Options
+    /// Everything that happened, in order.
+    public let recorder: Recorder
+    /// `wss://127.0.0.1:PORT/?v=10&encoding=json`: where clients IDENTIFY.
+    public let gatewayURL: String
+    /// The resume_gateway_url READY announces: a second listener, so tests can tell resumes apart.
+    public let resumeGatewayURL: String
+    /// `127.0.0.1:PORT` as VOICE_SERVER_UPDATE sends it; reached at `wss://127.0.0.1:PORT/?v=8`.
+    public let voiceEndpoint: String
+    /// The UDP voice server's port, as voice READY sends it.
+    public let udpPort: Int
+    /// A PEM file holding the test CA that signed the fake's certificate.
+    public let caFilePath: String
+
+    private let group: MultiThreadedEventLoopGroup
+    private let world: World
+    private let listeners: [NIOCore.Channel]
+    private let stopped = Mutex(false)
+
+    private init(
+        options: Options, recorder: Recorder, group: MultiThreadedEventLoopGroup, world: World,
+        listeners: [NIOCore.Channel], caFilePath: String
+    ) {
+        self.options = options
+        self.recorder = recorder
+        self.group = group
+        self.world = world
+        self.listeners = listeners
+        self.caFilePath = caFilePath
+        self.gatewayURL = world.gatewayURL
+        self.resumeGatewayURL = world.resumeGatewayURL
+        self.voiceEndpoint = world.voiceEndpoint
+        self.udpPort = world.udpPort
+    }
+
+    /// Starts the gateway, resume, voice and UDP listeners on ephemeral 127.0.0.1 ports.
+    public static func start(_ options: Options = Options()) async throws -> FakeDiscord {
+        let caFilePath = try writeCAFile()
+        let tls: NIOSSLContext
+        do {
+            var configuration = TLSConfiguration.makeServerConfiguration(
+                certificateChain: try NIOSSLCertificate.fromPEMBytes(Array(TestCertificates.serverCertificatePEM.utf8))
+                    .map { .certificate($0) },
+                privateKey: .privateKey(try NIOSSLPrivateKey(bytes: Array(TestCertificates.serverKeyPEM.utf8), format: .pem)))
+            configuration.minimumTLSVersion = .tlsv12
+            tls = try NIOSSLContext(configuration: configuration)
+        } catch {
+            throw FakeDiscordError.tlsSetup("\(error)")
+        }
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let recorder = Recorder()
+        let world = World(loop: group.next(), options: options, recorder: recorder)
+        var listeners: [NIOCore.Channel] = []
+        do {
+            for viaResumeURL in [false, true] {
+                listeners.append(
+                    try await WebSocketServer.bind(group: group, tls: tls) { _, _ in
+                        GatewaySession(world: world, viaResumeURL: viaResumeURL)
+                    })
+            }
+            listeners.append(
+                try await WebSocketServer.bind(group: group, tls: tls) { _, _ in VoiceGatewaySession(world: world) })
+            listeners.append(try await bindUDP(group: group, world: world))
+        } catch {
+            for listener in listeners { try? await listener.close() }
+            try? await group.shutdownGracefully()
+            try? FileManager.default.removeItem(atPath: (caFilePath as NSString).deletingLastPathComponent)
+            throw error
+        }
+        let ports = listeners.map { $0.localAddress?.port ?? 0 }
+        try await world.loop.submit {
+            world.gatewayURL = "wss://127.0.0.1:\(ports[0])/?v=10&encoding=json"
+            world.resumeGatewayURL = "wss://127.0.0.1:\(ports[1])"
+            world.voiceEndpoint = "127.0.0.1:\(ports[2])"
+            world.udpPort = ports[3]
+        }.get()
+        return FakeDiscord(
+            options: options, recorder: recorder, group: group, world: world, listeners: listeners,
+            caFilePath: caFilePath)
+    }
+
+    /// Starts a fake, runs `body` with it, and stops it whether `body` returns or throws.
+    public static func withRunning<T>(
+        _ options: Options = Options(), _ body: (FakeDiscord) async throws -> T
+    ) async throws -> T {
+        let fake = try await start(options)
+        do {
+            let result = try await body(fake)
+            await fake.stop()
+            return result
+        } catch {
+            await fake.stop()
+            throw error
+        }
+    }
+
+    /// Environment for a `scream` subprocess: SCREAM_GATEWAY_URL and SCREAM_CA_FILE.
+    public var environment: [String: String] {
+        ["SCREAM_GATEWAY_URL": gatewayURL, "SCREAM_CA_FILE": caFilePath]
+    }
+
+    /// Injects a fault now, on the current gateway or voice connection.
+    public func inject(_ fault: Fault) async {
+        let world = self.world
+        try? await world.loop.submit { world.inject(fault) }.get()
+    }
+
+    /// Sends a JSON message `{"op", "d", "seq"}` on the current voice connection; `data` is the JSON text of `d`.
+    ///
+    /// - Returns: false when no identified voice connection exists or `data` is not JSON.
+    @discardableResult
+    public func sendVoiceJSON(op: Int, data: String) async -> Bool {
+        let world = self.world
+        return (try? await world.loop.submit {
+            guard let session = world.currentVoice?.session, let value = JSONValue(parsing: data) else { return false }
+            session.sendJSON(op: op, value)
+            return true
+        }.get()) ?? false
+    }
+
+    /// Sends a binary message `[seq u16 BE][op][payload]` on the current voice connection.
+    ///
+    /// - Returns: false when no identified voice connection exists.
+    @discardableResult
+    public func sendVoiceBinary(op: UInt8, payload: [UInt8]) async -> Bool {
+        let world = self.world
+        return (try? await world.loop.submit {
+            guard let session = world.currentVoice?.session else { return false }
+            session.sendBinary(op: op, payload)
+            return true
+        }.get()) ?? false
+    }
+
+    /// Closes every socket and listener and stops the event loop; safe to call twice.
+    ///
+    /// Waits at most five seconds; a loop that will not stop by then is left to the process.
+    public func stop() async {
+        let first = stopped.withLock { wasStopped in
+            defer { wasStopped = true }
+            return !wasStopped
+        }
+        guard first else { return }
+        let group = self.group
+        let listeners = self.listeners
+        let caDirectory = (caFilePath as NSString).deletingLastPathComponent
+        await withTaskGroup(of: Void.self) { tasks in
+            tasks.addTask {
+                for listener in listeners { try? await listener.close() }
+                try? await group.shutdownGracefully()
+            }
+            tasks.addTask { try? await Task.sleep(for: .seconds(5)) }
+            await tasks.next()
+            tasks.cancelAll()
+        }
+        try? FileManager.default.removeItem(atPath: caDirectory)
+    }
+
+    private static func writeCAFile() throws -> String {
+        let directory = NSTemporaryDirectory() + "fake-discord-" + randomHex(8)
+        let path = directory + "/ca.pem"
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            try Data(TestCertificates.caPEM.utf8).write(to: URL(fileURLWithPath: path))
+        } catch {
+            throw FakeDiscordError.tlsSetup("writing \(path) failed: \(error)")
+        }
+        return path
+    }
+
+    private static func bindUDP(group: EventLoopGroup, world: World) async throws -> NIOCore.Channel {
+        do {
+            return try await DatagramBootstrap(group: group)
+                .channelInitializer { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.addHandler(UDPVoiceHandler(world: world))
+                    }
+                }
+                .bind(host: "127.0.0.1", port: 0).get()
+        } catch {
+            throw FakeDiscordError.bindFailed("UDP: \(error)")
+        }
+    }
+}
