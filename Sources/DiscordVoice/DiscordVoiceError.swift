@@ -1,0 +1,75 @@
+/// Everything that can go wrong between the bot and Discord, each with one sentence for the user.
+public enum DiscordVoiceError: Error, Sendable, Hashable, CustomStringConvertible {
+    case invalidURL(String)
+    case caFileUnreadable(path: String, reason: String)
+    case connectionFailed(endpoint: String, reason: String)
+    case upgradeRejected(endpoint: String, status: Int)
+    case gatewayClosed(GatewayCloseCode, reason: String)
+    case gatewayTimeout(waitingFor: String, seconds: Double)
+    case reconnectFailed(attempts: Int)
+    case invalidSession
+    case notConnected
+    case unknownGuild(Snowflake)
+    case unknownChannel(Snowflake, guild: Snowflake)
+    case notAVoiceChannel(Snowflake)
+    case noPopulatedVoiceChannel(guild: Snowflake)
+    case voiceJoinTimeout(guild: Snowflake, channel: Snowflake, seconds: Double)
+    case voiceClosed(VoiceCloseCode, reason: String)
+    case voiceTimeout(waitingFor: String, seconds: Double)
+    case ipDiscoveryFailed(attempts: Int)
+    case noSupportedEncryptionMode(offered: [String])
+    case protocolViolation(String)
+    case cancelled
+
+    /// One sentence saying what happened and, where it helps, what to do.
+    public var description: String {
+        switch self {
+        case .invalidURL(let url):
+            return "\(url.debugDescription) is not a ws:// or wss:// URL."
+        case .caFileUnreadable(let path, let reason):
+            return "The CA file \(path) could not be loaded (\(reason))."
+        case .connectionFailed(let endpoint, let reason):
+            return "Could not connect to \(endpoint) (\(reason))."
+        case .upgradeRejected(let endpoint, let status):
+            return "\(endpoint) refused the WebSocket upgrade with HTTP status \(status)."
+        case .gatewayClosed(let code, let reason):
+            return code.sentence(reason: reason)
+        case .gatewayTimeout(let stage, let seconds):
+            return "The Discord gateway did not send \(stage) within \(Self.format(seconds)) s."
+        case .reconnectFailed(let attempts):
+            return "Lost the Discord gateway and could not reconnect after \(attempts) attempts."
+        case .invalidSession:
+            return "Discord invalidated the gateway session and identifying again failed."
+        case .notConnected:
+            return "The gateway is not connected; call connect() first."
+        case .unknownGuild(let guild):
+            return "The bot is not in guild \(guild); check the guild id and that the bot was invited to it."
+        case .unknownChannel(let channel, let guild):
+            return "Guild \(guild) has no channel \(channel); check the channel id."
+        case .notAVoiceChannel(let channel):
+            return "Channel \(channel) is not a voice channel."
+        case .noPopulatedVoiceChannel(let guild):
+            return "No voice channel in guild \(guild) has anyone in it; pass --channel to pick one."
+        case .voiceJoinTimeout(let guild, let channel, let seconds):
+            return "Discord did not confirm joining voice channel \(channel) in guild \(guild) within "
+                + "\(Self.format(seconds)) s; the bot may lack the Connect or Speak permission, the channel may be "
+                + "full, or the ids may be wrong."
+        case .voiceClosed(let code, let reason):
+            return code.sentence(reason: reason)
+        case .voiceTimeout(let stage, let seconds):
+            return "The voice server did not send \(stage) within \(Self.format(seconds)) s."
+        case .ipDiscoveryFailed(let attempts):
+            return "The voice server did not answer UDP IP discovery after \(attempts) attempts; UDP may be blocked."
+        case .noSupportedEncryptionMode(let offered):
+            return "The voice server offered no supported encryption mode (offered: \(offered.joined(separator: ", ")))."
+        case .protocolViolation(let detail):
+            return "Discord sent something unexpected: \(detail)."
+        case .cancelled:
+            return "The operation was cancelled."
+        }
+    }
+
+    private static func format(_ seconds: Double) -> String {
+        seconds.rounded() == seconds ? String(Int(seconds)) : String(seconds)
+    }
+}
