@@ -308,7 +308,7 @@ public actor GatewayClient: MessageWaiting {
                 try? await Task.sleep(for: .milliseconds(500 * (failedReconnects - 1)))
             }
             let resuming = resume && sessionID != nil
-            let url = resuming ? (resumeURL ?? configuration.gatewayURL) : configuration.gatewayURL
+            let url = resuming ? resumeGatewayURL() : configuration.gatewayURL
             logger.info("gateway reconnecting (\(resuming ? "resume" : "identify")) to \(url)")
             do {
                 try await openSocket(url: url, resume: resuming)
@@ -317,6 +317,17 @@ public actor GatewayClient: MessageWaiting {
                 logger.info("gateway reconnect failed: \(error)")
             }
         }
+    }
+
+    /// READY's resume_gateway_url with the configured gateway's version and encoding query added.
+    private func resumeGatewayURL() -> String {
+        guard let resumeURL, let base = try? WebSocketURL(resumeURL) else { return configuration.gatewayURL }
+        guard !base.target.contains("?"), let gateway = try? WebSocketURL(configuration.gatewayURL),
+            let query = gateway.target.split(separator: "?", maxSplits: 1).dropFirst().first
+        else { return resumeURL }
+        var url = base
+        url.target = (base.target.hasSuffix("/") ? base.target : base.target + "/") + "?" + query
+        return url.description
     }
 
     private func fail(_ error: DiscordVoiceError) async {

@@ -58,6 +58,7 @@ final class WebSocket: Sendable {
                         }
                     }
                     try sync.addHTTPClientHandlers(
+                        leftOverBytesStrategy: .forwardBytes,
                         withClientUpgrade: (
                             upgraders: [upgrader],
                             completionHandler: { context in
