@@ -29,7 +29,7 @@ public final class FakeDiscord: Sendable {
     private let group: MultiThreadedEventLoopGroup
     private let world: World
     private let listeners: [NIOCore.Channel]
-    private let stopped = Mutex(false)
+    private let stopping = Once()
 
     private init(
         options: Options, recorder: Recorder, group: MultiThreadedEventLoopGroup, world: World,
@@ -68,12 +68,12 @@ public final class FakeDiscord: Sendable {
         do {
             for viaResumeURL in [false, true] {
                 listeners.append(
-                    try await WebSocketServer.bind(group: group, tls: tls) { _, _ in
-                        GatewaySession(world: world, viaResumeURL: viaResumeURL)
+                    try await WebSocketServer.bind(group: group, tls: tls) { uri in
+                        GatewaySession(world: world, viaResumeURL: viaResumeURL, uri: uri)
                     })
             }
             listeners.append(
-                try await WebSocketServer.bind(group: group, tls: tls) { _, _ in VoiceGatewaySession(world: world) })
+                try await WebSocketServer.bind(group: group, tls: tls) { _ in VoiceGatewaySession(world: world) })
             listeners.append(try await bindUDP(group: group, world: world))
         } catch {
             for listener in listeners { try? await listener.close() }
@@ -149,22 +149,21 @@ public final class FakeDiscord: Sendable {
     ///
     /// Waits at most five seconds; a loop that will not stop by then is left to the process.
     public func stop() async {
-        let first = stopped.withLock { wasStopped in
-            defer { wasStopped = true }
-            return !wasStopped
-        }
-        guard first else { return }
+        guard stopping.claim() else { return }
         let group = self.group
         let listeners = self.listeners
         let caDirectory = (caFilePath as NSString).deletingLastPathComponent
-        await withTaskGroup(of: Void.self) { tasks in
-            tasks.addTask {
+        let finished = Once()
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            Task {
                 for listener in listeners { try? await listener.close() }
                 try? await group.shutdownGracefully()
+                if finished.claim() { continuation.resume() }
             }
-            tasks.addTask { try? await Task.sleep(for: .seconds(5)) }
-            await tasks.next()
-            tasks.cancelAll()
+            Task {
+                try? await Task.sleep(for: .seconds(5))
+                if finished.claim() { continuation.resume() }
+            }
         }
         try? FileManager.default.removeItem(atPath: caDirectory)
     }
@@ -192,6 +191,19 @@ public final class FakeDiscord: Sendable {
                 .bind(host: "127.0.0.1", port: 0).get()
         } catch {
             throw FakeDiscordError.bindFailed("UDP: \(error)")
+        }
+    }
+}
+
+/// A flag that lets exactly one of several racers through.
+private final class Once: Sendable {
+    private let claimed = Mutex(false)
+
+    /// True for the first caller only.
+    func claim() -> Bool {
+        claimed.withLock { wasClaimed in
+            defer { wasClaimed = true }
+            return !wasClaimed
         }
     }
 }

@@ -17,6 +17,7 @@ final class GatewaySession: WebSocketSession {
 
     private let world: World
     private let viaResumeURL: Bool
+    private let uri: String
     private var socket: WebSocketConnection?
     private var state = State.awaitingIdentify
     private var number = 0
@@ -24,9 +25,10 @@ final class GatewaySession: WebSocketSession {
     /// When true, heartbeats are recorded but never ACKed.
     var zombie = false
 
-    init(world: World, viaResumeURL: Bool) {
+    init(world: World, viaResumeURL: Bool, uri: String) {
         self.world = world
         self.viaResumeURL = viaResumeURL
+        self.uri = uri
     }
 
     func didOpen(_ socket: WebSocketConnection) {
@@ -35,6 +37,11 @@ final class GatewaySession: WebSocketSession {
         number = world.gatewayConnections
         world.currentGateway = self
         world.recorder.record(.gatewayConnected(connection: number, viaResumeURL: viaResumeURL))
+        let query = uri.split(separator: "?", maxSplits: 1).dropFirst().first ?? ""
+        guard query.split(separator: "&").contains("v=10") else {
+            close(code: 4012, reason: "Invalid API version.")
+            return
+        }
         send(["op": 10, "d": ["heartbeat_interval": .int(world.options.heartbeatInterval.milliseconds)]])
     }
 

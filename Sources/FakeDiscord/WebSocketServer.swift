@@ -156,11 +156,11 @@ final class WebSocketHandler: ChannelInboundHandler {
 
 /// A TLS WebSocket listener on 127.0.0.1 that hands each upgraded connection to a new session.
 enum WebSocketServer {
-    /// Binds on an ephemeral port; `makeSession` receives the request URI and runs on the event loop.
+    /// Binds on an ephemeral port; `makeSession` gets the request URI and runs on the event loop.
     static func bind(
         group: EventLoopGroup,
         tls: NIOSSLContext,
-        makeSession: @escaping @Sendable (String, EventLoop) -> (any WebSocketSession)?
+        makeSession: @escaping @Sendable (String) -> any WebSocketSession
     ) async throws -> Channel {
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -173,10 +173,7 @@ enum WebSocketServer {
                         shouldUpgrade: { channel, _ in channel.eventLoop.makeSucceededFuture(HTTPHeaders()) },
                         upgradePipelineHandler: { channel, head in
                             channel.eventLoop.makeCompletedFuture {
-                                guard let session = makeSession(head.uri, channel.eventLoop) else {
-                                    channel.close(promise: nil)
-                                    return
-                                }
+                                let session = makeSession(head.uri)
                                 let sync = channel.pipeline.syncOperations
                                 try sync.addHandler(
                                     NIOWebSocketFrameAggregator(
