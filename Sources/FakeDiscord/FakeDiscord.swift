@@ -61,20 +61,21 @@ public final class FakeDiscord: Sendable {
         } catch {
             throw FakeDiscordError.tlsSetup("\(error)")
         }
-        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 2)
         let recorder = Recorder()
-        let world = World(loop: group.next(), options: options, recorder: recorder)
+        let loops = Array(group.makeIterator())
+        let world = World(loop: loops[0], options: options, recorder: recorder)
         var listeners: [NIOCore.Channel] = []
         do {
             for viaResumeURL in [false, true] {
                 listeners.append(
-                    try await WebSocketServer.bind(group: group, tls: tls) { uri in
+                    try await WebSocketServer.bind(group: loops[0], tls: tls) { uri in
                         GatewaySession(world: world, viaResumeURL: viaResumeURL, uri: uri)
                     })
             }
             listeners.append(
-                try await WebSocketServer.bind(group: group, tls: tls) { _ in VoiceGatewaySession(world: world) })
-            listeners.append(try await bindUDP(group: group, world: world))
+                try await WebSocketServer.bind(group: loops[0], tls: tls) { _ in VoiceGatewaySession(world: world) })
+            listeners.append(try await bindUDP(on: loops[1], world: world))
         } catch {
             for listener in listeners { try? await listener.close() }
             try? await group.shutdownGracefully()
@@ -180,9 +181,9 @@ public final class FakeDiscord: Sendable {
         return path
     }
 
-    private static func bindUDP(group: EventLoopGroup, world: World) async throws -> NIOCore.Channel {
+    private static func bindUDP(on loop: EventLoop, world: World) async throws -> NIOCore.Channel {
         do {
-            return try await DatagramBootstrap(group: group)
+            return try await DatagramBootstrap(group: loop)
                 .channelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
                         try channel.pipeline.syncOperations.addHandler(UDPVoiceHandler(world: world))

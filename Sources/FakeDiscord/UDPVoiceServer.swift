@@ -1,13 +1,11 @@
 import NIOCore
 import NIOPosix
 
-/// The UDP voice server: answers IP discovery and opens every RTP packet with its session key.
+/// The UDP voice server's socket handler. It runs on a loop of its own and opens and records
+/// each packet the moment it is read, so arrival times and event order do not wait for the gateways.
 final class UDPVoiceHandler: ChannelInboundHandler {
     typealias InboundIn = AddressedEnvelope<ByteBuffer>
     typealias OutboundOut = AddressedEnvelope<ByteBuffer>
-
-    /// IP discovery datagrams are exactly 74 bytes: type, length 70, ssrc, 64-byte address, port.
-    static let discoveryLength = 74
 
     private let world: World
 
@@ -19,8 +17,10 @@ final class UDPVoiceHandler: ChannelInboundHandler {
         let arrival = ContinuousClock.now
         let envelope = unwrapInboundIn(data)
         let bytes = Array(envelope.data.readableBytesView)
+        let world = self.world
         if let ssrc = IPDiscovery.requestSSRC(bytes) {
-            discover(ssrc: ssrc, from: envelope.remoteAddress, context: context)
+            let channel = context.channel
+            world.loop.execute { world.discover(ssrc: ssrc, from: envelope.remoteAddress, on: channel) }
             return
         }
         guard bytes.count >= 12, let cipher = world.ciphers[be32(bytes, 8)] else {
@@ -36,40 +36,36 @@ final class UDPVoiceHandler: ChannelInboundHandler {
                         arrival: arrival, firstByte: opened.firstByte, payloadType: opened.payloadType,
                         sequence: opened.sequence, timestamp: opened.timestamp, ssrc: opened.ssrc,
                         nonce: opened.nonce, mode: cipher.mode.rawValue, payload: opened.payload)))
-            world.countPacket()
+            world.loop.execute { world.countPacket() }
         } catch {
             world.recorder.record(
                 .decryptFailure(.init(arrival: arrival, length: bytes.count, reason: error.description)))
         }
     }
 
-    private func discover(ssrc: UInt32, from address: SocketAddress, context: ChannelHandlerContext) {
-        guard world.ipDiscoveryDropsLeft <= 0 else {
-            world.ipDiscoveryDropsLeft -= 1
-            world.recorder.record(.ipDiscovery(ssrc: ssrc, answered: false))
+    func errorCaught(context: ChannelHandlerContext, error: Error) {}
+}
+
+extension World {
+    /// Answers an IP discovery request, or drops it while the options say to.
+    func discover(ssrc: UInt32, from address: SocketAddress, on channel: Channel) {
+        guard ipDiscoveryDropsLeft <= 0 else {
+            ipDiscoveryDropsLeft -= 1
+            recorder.record(.ipDiscovery(ssrc: ssrc, answered: false))
             return
         }
-        world.recorder.record(.ipDiscovery(ssrc: ssrc, answered: true))
+        recorder.record(.ipDiscovery(ssrc: ssrc, answered: true))
         let response = IPDiscovery.response(ssrc: ssrc, address: address.ipAddress ?? "", port: UInt16(address.port ?? 0))
-        let envelope = AddressedEnvelope(
-            remoteAddress: address, data: context.channel.allocator.buffer(bytes: response))
-        let channel = context.channel
-        let delay = world.options.ipDiscovery.delay
-        if delay == .zero {
-            channel.writeAndFlush(envelope, promise: nil)
-        } else {
-            context.eventLoop.scheduleTask(in: TimeAmount(delay)) { channel.writeAndFlush(envelope, promise: nil) }
-        }
+        let envelope = AddressedEnvelope(remoteAddress: address, data: channel.allocator.buffer(bytes: response))
+        loop.scheduleTask(in: TimeAmount(options.ipDiscovery.delay)) { channel.writeAndFlush(envelope, promise: nil) }
     }
-
-    func errorCaught(context: ChannelHandlerContext, error: Error) {}
 }
 
 /// The IP discovery datagram format.
 enum IPDiscovery {
-    /// The SSRC of a well-formed request (type 1, length 70, 74 bytes), or nil.
+    /// The SSRC of a well-formed request (74 bytes: type 1, length 70, ssrc, 64-byte address, port), or nil.
     static func requestSSRC(_ bytes: [UInt8]) -> UInt32? {
-        guard bytes.count == UDPVoiceHandler.discoveryLength, be16(bytes, 0) == 1, be16(bytes, 2) == 70 else {
+        guard bytes.count == 74, be16(bytes, 0) == 1, be16(bytes, 2) == 70 else {
             return nil
         }
         return be32(bytes, 4)

@@ -196,7 +196,17 @@ final class VoiceGatewaySession: WebSocketSession {
                 "dave_protocol_version": 0, "audio_codec": "opus", "video_codec": "H264",
                 "media_session_id": .string(randomHex(16)),
             ])
+        announceClients(to: session)
         world.fire(.afterSessionDescription)
+    }
+
+    /// Sends CLIENTS_CONNECT (op 11) naming everyone else already in the channel, as Discord does.
+    private func announceClients(to session: VoiceSessionState) {
+        let others = world.guilds[session.guildID]?.voiceStates
+            .filter { $0.channelID == session.channelID && $0.userID != session.userID }
+            .map { JSONValue.string($0.userID) } ?? []
+        guard !others.isEmpty else { return }
+        session.sendJSON(op: 11, ["user_ids": .array(others)])
     }
 
     private func speaking(_ data: JSONValue) {

@@ -156,7 +156,7 @@ final class WebSocketHandler: ChannelInboundHandler {
 
 /// A TLS WebSocket listener on 127.0.0.1 that hands each upgraded connection to a new session.
 enum WebSocketServer {
-    /// Binds on an ephemeral port; `makeSession` gets the request URI and runs on the event loop.
+    /// Binds on an ephemeral port of `group` (one loop: sessions share its state); `makeSession` gets the request URI.
     static func bind(
         group: EventLoopGroup,
         tls: NIOSSLContext,

@@ -1,4 +1,5 @@
 import NIOCore
+import Synchronization
 
 /// A main gateway session: survives reconnects until invalidated; keeps every dispatch for RESUME.
 final class GatewaySessionState {
@@ -101,7 +102,8 @@ final class World: @unchecked Sendable {
     var guilds: [String: FakeDiscord.Guild]
     var gatewaySessions: [String: GatewaySessionState] = [:]
     var voiceSessions: [String: VoiceSessionState] = [:]
-    var ciphers: [UInt32: TransportCipher] = [:]
+    /// Session keys by SSRC; read from the UDP loop, hence locked.
+    let ciphers = CipherTable()
     var gatewayConnections = 0
     var voiceConnections = 0
     var ipDiscoveryDropsLeft: Int
@@ -173,5 +175,15 @@ extension Duration {
     var milliseconds: Int64 {
         let (seconds, attoseconds) = components
         return seconds * 1000 + attoseconds / 1_000_000_000_000_000
+    }
+}
+
+/// Transport ciphers by SSRC, shared between the gateway loop that sets them and the UDP loop.
+final class CipherTable: Sendable {
+    private let table = Mutex<[UInt32: TransportCipher]>([:])
+
+    subscript(ssrc: UInt32) -> TransportCipher? {
+        get { table.withLock { $0[ssrc] } }
+        set { table.withLock { $0[ssrc] = newValue } }
     }
 }

@@ -57,7 +57,7 @@ import Testing
         }
     }
 
-    @Test func joinThenVoiceHandshakeThenUDPAudioIsDecryptedAndRecorded() async throws {
+    @Test func joinVoiceHandshakeAndUDPAudioAreAnsweredAndRecorded() async throws {
         let options = FakeDiscord.Options(
             modes: [FakeDiscord.Mode.xChaCha20Poly1305], joinResponse: .serverThenState)
         try await FakeDiscord.withRunning(options) { fake in
@@ -96,6 +96,9 @@ import Testing
                 let description = try await socket.nextJSON()
                 #expect(description["op"]?.int == 4)
                 #expect(description["d"]?["dave_protocol_version"]?.int == 0)
+                let clients = try await socket.nextJSON()
+                #expect(clients["op"]?.int == 11)
+                #expect(clients["d"]?["user_ids"] == ["400000000000000002", "400000000000000003"])
                 try await socket.send(#"{"op":3,"d":{"t":1501184119561,"seq_ack":2}}"#)
                 let ack = try await socket.nextJSON()
                 #expect(ack["op"]?.int == 6)
