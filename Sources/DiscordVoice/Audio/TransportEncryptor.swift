@@ -58,8 +58,10 @@ public struct TransportEncryptor: Sendable {
     /// Writes header ‖ ciphertext ‖ tag ‖ counter (BE) into `packet`, then advances the counter.
     public mutating func seal(header: RTP.Header, payload: [UInt8], into packet: inout [UInt8]) throws(DiscordVoiceError) {
         let total = RTP.Header.size + payload.count + Self.tagSize + Self.counterSize
-        if packet.count != total {
-            packet = [UInt8](repeating: 0, count: total)
+        if packet.count < total {
+            packet.append(contentsOf: repeatElement(0, count: total - packet.count))
+        } else if packet.count > total {
+            packet.removeLast(packet.count - total)
         }
         header.write(into: &packet)
         let nonce = Self.nonce(counter: counter, mode: mode)

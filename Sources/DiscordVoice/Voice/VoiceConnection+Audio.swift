@@ -4,21 +4,25 @@ public struct PlaybackReport: Sendable, Hashable {
     public var framesSent: Int
     /// Silence frames sent after the audio.
     public var silenceFrames: Int
-    /// Schedule slots skipped after stalls (frames were late by more than 20 ms).
+    /// Schedule slots skipped after stalls (the source fell more than 20 ms behind).
     public var skippedSlots: Int64
     /// Whether the task was cancelled before the packets ran out.
     public var cancelled: Bool
+    /// How late each packet left against its absolute deadline.
+    public var lateness: LatenessHistogram
 }
 
 /// Streaming Opus packets as RTP on absolute 20 ms deadlines.
 extension VoiceConnection {
     /// The Opus silence frame sent five times after the audio.
     public static let silenceFrame: [UInt8] = [0xF8, 0xFF, 0xFE]
+    /// How many silence frames end a playback.
+    public static let silenceFrameCount = 5
 
     /// Plays `packets` (one 20 ms Opus packet each), then silence, SPEAKING 0, and leaves the channel.
     ///
-    /// Cancelling the calling task stops the audio within one frame and still sends the silence,
-    /// turns speaking off and leaves; the report then says `cancelled`.
+    /// Cancelling the calling task stops the audio at once and still sends the silence, turns
+    /// speaking off and leaves (within about 0.1 s); the report then says `cancelled`.
     public func play<Packets: AsyncSequence>(_ packets: Packets) async throws -> PlaybackReport
     where Packets.Element == [UInt8] {
         try await play(packets, transform: PassthroughFrameTransform())
@@ -32,68 +36,41 @@ extension VoiceConnection {
         guard state == .ready || state == .recovering else { throw DiscordVoiceError.notConnected }
         var transform = transform
         await sendSpeaking(true)
-        var schedule = FrameSchedule(origin: .now + .milliseconds(20))
+        sender.start()
+        logger.info("playing")
         var iterator = packets.makeAsyncIterator()
         var frame: [UInt8] = []
-        var sent = 0
+        var queued = 0
         var cancelled = false
-        logger.info("playing")
         do {
             while true {
-                guard !Task.isCancelled, let packet = try await iterator.next(isolation: self) else {
-                    cancelled = Task.isCancelled
-                    break
-                }
-                try transform.transform(packet, into: &frame)
-                do {
-                    try await Task.sleep(until: schedule.deadline, tolerance: .zero, clock: .continuous)
-                } catch {
-                    cancelled = true
-                    break
+                while sender.queued >= RealtimeSender.lookahead, failure == nil {
+                    try await Task.sleep(for: .milliseconds(5))
                 }
                 if let failure { throw failure }
-                sendAudio(frame)
-                sent += 1
-                schedule.advance(now: .now)
+                guard let packet = try await iterator.next(isolation: self) else { break }
+                try transform.transform(packet, into: &frame)
+                sender.enqueue(frame)
+                queued += 1
             }
         } catch {
-            if Task.isCancelled {
-                cancelled = true
-            } else {
+            guard Task.isCancelled else {
+                _ = await sender.finish(tail: [], dropQueued: true)
                 await leave()
                 throw error
             }
+            cancelled = true
         }
-        let finalSchedule = schedule
-        await Task { await self.finishPlayback(schedule: finalSchedule) }.value
-        if let failure { throw failure }
-        logger.info("played \(sent) frames\(cancelled ? " (cancelled)" : "")")
-        return PlaybackReport(
-            framesSent: sent, silenceFrames: 5, skippedSlots: schedule.skippedSlots, cancelled: cancelled)
-    }
-
-    private func finishPlayback(schedule: FrameSchedule) async {
-        var schedule = schedule
-        let now = ContinuousClock.now
-        if schedule.deadline < now { schedule = FrameSchedule(origin: now) }
-        for _ in 0..<5 {
-            try? await Task.sleep(until: schedule.deadline, tolerance: .zero, clock: .continuous)
-            sendAudio(Self.silenceFrame)
-            schedule.advance(now: .now)
-        }
+        cancelled = cancelled || Task.isCancelled
+        let silence = Array(repeating: Self.silenceFrame, count: Self.silenceFrameCount)
+        let report = await sender.finish(tail: silence, dropQueued: cancelled)
         await sendSpeaking(false)
         await leave()
-    }
-
-    /// Packetizes, encrypts and sends one frame; dropped while no transport is up.
-    private func sendAudio(_ frame: [UInt8]) {
-        guard let udp, packetizer != nil else { return }
-        do {
-            try packetizer?.packetize(frame, into: &packet)
-        } catch {
-            logger.debug("voice dropped a frame: \(error)")
-            return
-        }
-        udp.send(packet)
+        if let failure { throw failure }
+        let audioFrames = report.framesSent - Self.silenceFrameCount
+        logger.info("played \(audioFrames) frames\(cancelled ? " (cancelled)" : "")")
+        return PlaybackReport(
+            framesSent: audioFrames, silenceFrames: Self.silenceFrameCount, skippedSlots: report.skippedSlots,
+            cancelled: cancelled, lateness: report.lateness)
     }
 }

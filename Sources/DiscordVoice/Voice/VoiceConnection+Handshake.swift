@@ -37,9 +37,10 @@ extension VoiceConnection {
         let session = try await wait(.sessionDescription, "SESSION_DESCRIPTION")
         let key = (session["secret_key"]?.array ?? []).compactMap { $0.int.map { UInt8(truncatingIfNeeded: $0) } }
         let chosen = session["mode"]?.string.flatMap(TransportEncryptionMode.init(rawValue:)) ?? mode
-        packetizer = RTP.Packetizer(
+        let packetizer = RTP.Packetizer(
             ssrc: self.ssrc, sequence: .random(in: .min ... .max), timestamp: .random(in: .min ... .max),
             encryptor: try TransportEncryptor(mode: chosen, secretKey: key))
+        sender.setTransport(RealtimeSender.Transport(packetizer: packetizer, udp: udp))
         encryptionMode = chosen
         daveProtocolVersion = session["dave_protocol_version"]?.int ?? 0
         if state == .connecting { state = .ready }
@@ -144,9 +145,9 @@ extension VoiceConnection {
 
     private func rejoinSession() async throws(DiscordVoiceError) {
         logger.info("voice session ended; joining the channel again")
+        sender.setTransport(nil)
         udp?.close()
         udp = nil
-        packetizer = nil
         await gateway.leaveVoice(guild: guildID)
         server = try await gateway.requestVoiceServer(guild: guildID, channel: channelID)
         lastSequence = -1

@@ -58,8 +58,7 @@ public actor VoiceConnection: MessageWaiting {
     var rejoined = false
     var failure: DiscordVoiceError?
     var udp: VoiceUDPSocket?
-    var packetizer: RTP.Packetizer?
-    var packet: [UInt8] = []
+    let sender = RealtimeSender()
     var speaking = false
 
     init(gateway: GatewayClient, server: VoiceServerInfo, configuration: DiscordVoice.Configuration, tls: NIOSSLContext) {
@@ -84,6 +83,7 @@ public actor VoiceConnection: MessageWaiting {
         let socket = self.socket
         self.socket = nil
         await socket?.close(code: 1000)
+        sender.setTransport(nil)
         udp?.close()
         udp = nil
         daveContinuation.finish()

@@ -1,14 +1,21 @@
 import NIOCore
 import NIOPosix
 
-/// The UDP socket to a voice server: IP discovery, then fire-and-forget RTP packets.
+import Glibc
+
+/// The UDP socket to a voice server: IP discovery, then RTP packets.
+///
+/// The socket is created here and handed to NIO for receiving; sends go straight to the
+/// descriptor with `sendto`, so the real-time sender thread needs no event-loop hop.
 final class VoiceUDPSocket: Sendable {
     private let channel: any Channel
+    private let descriptor: CInt
     private let remote: SocketAddress
     private let datagrams: AsyncStream<[UInt8]>
 
-    private init(channel: any Channel, remote: SocketAddress, datagrams: AsyncStream<[UInt8]>) {
+    private init(channel: any Channel, descriptor: CInt, remote: SocketAddress, datagrams: AsyncStream<[UInt8]>) {
         self.channel = channel
+        self.descriptor = descriptor
         self.remote = remote
         self.datagrams = datagrams
     }
@@ -17,26 +24,37 @@ final class VoiceUDPSocket: Sendable {
     static func open(host: String, port: Int) async throws(DiscordVoiceError) -> VoiceUDPSocket {
         let endpoint = "udp://\(host):\(port)"
         let (datagrams, continuation) = AsyncStream<[UInt8]>.makeStream(bufferingPolicy: .bufferingNewest(16))
+        var descriptor: CInt = -1
         do {
             let remote = try SocketAddress.makeAddressResolvingHost(host, port: port)
-            let local = remote.isLoopback ? (remote.protocol == .inet6 ? "::1" : "127.0.0.1") : (remote.protocol == .inet6 ? "::" : "0.0.0.0")
+            let inet6 = remote.protocol == .inet6
+            let local = try SocketAddress(
+                ipAddress: remote.isLoopback ? (inet6 ? "::1" : "127.0.0.1") : (inet6 ? "::" : "0.0.0.0"), port: 0)
+            descriptor = socket(inet6 ? AF_INET6 : AF_INET, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+            guard descriptor >= 0 else { throw DiscordVoiceError.connectionFailed(endpoint: endpoint, reason: "socket() failed") }
+            let bound = local.withSockAddr { address, length in bind(descriptor, address, socklen_t(length)) }
+            guard bound == 0 else { throw DiscordVoiceError.connectionFailed(endpoint: endpoint, reason: "bind() failed") }
             let channel = try await DatagramBootstrap(group: MultiThreadedEventLoopGroup.singleton)
                 .channelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
                         try channel.pipeline.syncOperations.addHandler(DatagramReader(continuation: continuation))
                     }
                 }
-                .bind(host: local, port: 0).get()
-            return VoiceUDPSocket(channel: channel, remote: remote, datagrams: datagrams)
+                .withBoundSocket(descriptor).get()
+            return VoiceUDPSocket(channel: channel, descriptor: descriptor, remote: remote, datagrams: datagrams)
         } catch {
+            if descriptor >= 0 { _ = Glibc.close(descriptor) }
             throw .connectionFailed(endpoint: endpoint, reason: describe(error))
         }
     }
 
-    /// Sends one datagram to the voice server without waiting.
+    /// Sends one datagram to the voice server now, from the calling thread; drops it if the kernel would block.
     func send(_ bytes: [UInt8]) {
-        let buffer = channel.allocator.buffer(bytes: bytes)
-        channel.writeAndFlush(AddressedEnvelope(remoteAddress: remote, data: buffer), promise: nil)
+        bytes.withUnsafeBytes { buffer in
+            remote.withSockAddr { address, length in
+                _ = sendto(descriptor, buffer.baseAddress, buffer.count, Int32(MSG_DONTWAIT), address, socklen_t(length))
+            }
+        }
     }
 
     /// Learns the address and port the server sees, resending the request every `interval`.
@@ -70,7 +88,7 @@ final class VoiceUDPSocket: Sendable {
         }
     }
 
-    /// Closes the socket.
+    /// Closes the socket; no send may follow.
     func close() {
         channel.close(promise: nil)
     }
