@@ -5,8 +5,10 @@ final class GatewaySession: WebSocketSession {
     private enum State {
         case awaitingIdentify
         case identified(GatewaySessionState)
-        /// RECONNECT or INVALID_SESSION was sent: dispatches now wait in the session log.
+        /// RECONNECT was sent: dispatches now wait in the session log for a RESUME elsewhere.
         case draining
+        /// INVALID_SESSION was sent: the client may IDENTIFY or RESUME again on this connection.
+        case invalidated
         case closed
     }
 
@@ -57,7 +59,10 @@ final class GatewaySession: WebSocketSession {
         case 6: resume(data)
         case 3, 4, 8, 31, 43:
             guard case .identified(let session) = state else {
-                if case .awaitingIdentify = state { close(code: 4003, reason: "Not authenticated.") }
+                switch state {
+                case .awaitingIdentify, .invalidated: close(code: 4003, reason: "Not authenticated.")
+                case .identified, .draining, .closed: break
+                }
                 return
             }
             if op == 4 { voiceStateUpdate(data, session: session) }
@@ -88,7 +93,7 @@ final class GatewaySession: WebSocketSession {
 
     func reconnect() {
         send(["op": 7, "d": nil])
-        detach()
+        detach(to: .draining)
     }
 
     func invalidateSession(resumable: Bool) {
@@ -96,16 +101,26 @@ final class GatewaySession: WebSocketSession {
             world.gatewaySessions[session.id] = nil
         }
         send(["op": 9, "d": .bool(resumable)])
-        detach()
+        detach(to: .invalidated)
     }
 
     func close(code: UInt16, reason: String) {
         socket?.close(code: code, reason: reason)
     }
 
-    private func detach() {
+    private func detach(to next: State) {
         if case .identified(let session) = state, session.connection === self { session.connection = nil }
-        state = .draining
+        state = next
+    }
+
+    /// Whether IDENTIFY or RESUME may come now; otherwise closes with 4005.
+    private var mayAuthenticate: Bool {
+        switch state {
+        case .awaitingIdentify, .invalidated: return true
+        case .identified, .draining, .closed:
+            close(code: 4005, reason: "Already authenticated.")
+            return false
+        }
     }
 
     private func send(_ message: JSONValue) {
@@ -118,10 +133,7 @@ final class GatewaySession: WebSocketSession {
     }
 
     private func identify(_ data: JSONValue, raw: String) {
-        guard case .awaitingIdentify = state else {
-            close(code: 4005, reason: "Already authenticated.")
-            return
-        }
+        guard mayAuthenticate else { return }
         let token = data["token"]?.string ?? ""
         let intents = data["intents"]?.int
         world.recorder.record(.gatewayIdentify(.init(token: token, intents: intents ?? -1, raw: raw)))
@@ -151,10 +163,7 @@ final class GatewaySession: WebSocketSession {
     }
 
     private func resume(_ data: JSONValue) {
-        guard case .awaitingIdentify = state else {
-            close(code: 4005, reason: "Already authenticated.")
-            return
-        }
+        guard mayAuthenticate else { return }
         let sessionID = data["session_id"]?.string ?? ""
         let seq = data["seq"]?.int
         guard data["token"]?.string == world.options.token else {
@@ -168,7 +177,7 @@ final class GatewaySession: WebSocketSession {
             return
         }
         world.recorder.record(.gatewayResume(.init(sessionID: sessionID, seq: seq, accepted: true)))
-        session.connection?.detach()
+        session.connection?.detach(to: .draining)
         attach(session)
         session.replay(after: seq ?? 0)
         session.dispatch("RESUMED", nil)

@@ -120,6 +120,42 @@ import Testing
         }
     }
 
+    @Test func resumeAtTheResumeURLReplaysDispatchesMissedAfterReconnect() async throws {
+        let options = FakeDiscord.Options(faults: [.init(.gatewayReconnect, at: .onVoiceJoin)])
+        try await FakeDiscord.withRunning(options) { fake in
+            let sessionID = try await TestWebSocket.with(
+                port: Self.port(of: fake.gatewayURL), uri: "/?v=10&encoding=json", caFile: fake.caFilePath
+            ) { socket in
+                _ = try await socket.nextJSON()
+                try await socket.send(Self.identify)
+                let ready = try await socket.nextJSON()
+                _ = try await socket.nextJSON()
+                try await socket.send(
+                    #"{"op":4,"d":{"guild_id":"\#(FakeDiscord.Sample.guildID)","channel_id":"\#(FakeDiscord.Sample.lobbyChannelID)","self_mute":false,"self_deaf":true}}"#
+                )
+                let reconnect = try await socket.nextJSON()
+                #expect(reconnect["op"]?.int == 7)
+                return ready["d"]?["session_id"]?.string ?? ""
+            }
+            let replayed = try await TestWebSocket.with(
+                port: Self.port(of: fake.resumeGatewayURL), uri: "/?v=10&encoding=json", caFile: fake.caFilePath
+            ) { socket in
+                _ = try await socket.nextJSON()
+                try await socket.send(
+                    #"{"op":6,"d":{"token":"\#(FakeDiscord.Sample.token)","session_id":"\#(sessionID)","seq":2}}"#)
+                var replayed: [String] = []
+                for _ in 0..<3 {
+                    let message = try await socket.nextJSON()
+                    replayed.append("\(message["t"]?.string ?? "?") \(message["s"]?.int ?? 0)")
+                }
+                return replayed
+            }
+            #expect(replayed == ["VOICE_STATE_UPDATE 3", "VOICE_SERVER_UPDATE 4", "RESUMED 5"])
+            #expect(fake.recorder.events.contains(.gatewayConnected(connection: 2, viaResumeURL: true)))
+            #expect(fake.recorder.resumes.first?.accepted == true)
+        }
+    }
+
     /// Seals a silence frame with libsodium and sends it from a fresh UDP socket.
     func sendSealedPacket(key: [UInt8], to port: Int) async throws {
         let header: [UInt8] = [0x80, 0x78, 0x00, 0x07, 0x00, 0x00, 0x03, 0xC0, 0x00, 0x01, 0xE2, 0x40]
