@@ -140,6 +140,34 @@ import Testing
         }
     }
 
+    @Test func resumableInvalidSessionResumesInsteadOfIdentifying() async throws {
+        let harness = try await Harness.start(
+            FakeDiscord.Options(faults: [.init(.gatewayInvalidSession(resumable: true), at: .afterReady)]))
+        try await harness.run { harness in
+            try await harness.gateway.connect()
+            try await harness.fake.recorder.waitFor("a resume", timeout: .seconds(3)) { events in
+                events.contains { if case .gatewayResume(let r) = $0 { r.accepted } else { false } }
+            }
+            let voice = try await harness.gateway.joinVoice(guild: Harness.guild, channel: Harness.party)
+            await voice.leave()
+            #expect(harness.fake.recorder.identifies.count == 1)
+        }
+    }
+
+    @Test func zombieVoiceSocketIsDroppedAndResumed() async throws {
+        let harness = try await Harness.start(
+            FakeDiscord.Options(
+                voiceHeartbeatInterval: .milliseconds(150), faults: [.init(.voiceZombie, at: .afterSessionDescription)]))
+        try await harness.run { harness in
+            try await harness.gateway.connect()
+            let voice = try await harness.gateway.joinVoice(guild: Harness.guild, channel: Harness.party)
+            let report = try await voice.play(TestPackets(count: 40))
+            #expect(report.framesSent == 40)
+            #expect(harness.fake.recorder.voiceResumes.first?.accepted == true)
+            #expect(harness.fake.recorder.voiceIdentifies.count == 1)
+        }
+    }
+
     @Test func cancellationSendsSilenceStopsSpeakingAndLeavesWithinHalfASecond() async throws {
         let harness = try await Harness.start()
         try await harness.run { harness in

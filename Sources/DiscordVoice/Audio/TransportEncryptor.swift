@@ -33,6 +33,7 @@ public struct TransportEncryptor: Sendable {
     public private(set) var counter: UInt32
     private let key: [UInt8]
     private let aesKey: SymmetricKey
+    private var nonce: [UInt8]
 
     /// An encryptor for a 32-byte session key; the counter starts at `counter`.
     public init(mode: TransportEncryptionMode, secretKey: [UInt8], counter: UInt32 = 0) throws(DiscordVoiceError) {
@@ -43,16 +44,21 @@ public struct TransportEncryptor: Sendable {
         self.key = secretKey
         self.aesKey = SymmetricKey(data: secretKey)
         self.counter = counter
+        self.nonce = [UInt8](repeating: 0, count: mode.nonceSize)
     }
 
     /// The nonce for a counter value: counter big-endian, zero-padded to the mode's nonce size.
     public static func nonce(counter: UInt32, mode: TransportEncryptionMode) -> [UInt8] {
         var nonce = [UInt8](repeating: 0, count: mode.nonceSize)
-        nonce[0] = UInt8(truncatingIfNeeded: counter >> 24)
-        nonce[1] = UInt8(truncatingIfNeeded: counter >> 16)
-        nonce[2] = UInt8(truncatingIfNeeded: counter >> 8)
-        nonce[3] = UInt8(truncatingIfNeeded: counter)
+        write(counter: counter, into: &nonce, at: 0)
         return nonce
+    }
+
+    private static func write(counter: UInt32, into bytes: inout [UInt8], at offset: Int) {
+        bytes[offset] = UInt8(truncatingIfNeeded: counter >> 24)
+        bytes[offset + 1] = UInt8(truncatingIfNeeded: counter >> 16)
+        bytes[offset + 2] = UInt8(truncatingIfNeeded: counter >> 8)
+        bytes[offset + 3] = UInt8(truncatingIfNeeded: counter)
     }
 
     /// Writes header ‖ ciphertext ‖ tag ‖ counter (BE) into `packet`, then advances the counter.
@@ -64,18 +70,14 @@ public struct TransportEncryptor: Sendable {
             packet.removeLast(packet.count - total)
         }
         header.write(into: &packet)
-        let nonce = Self.nonce(counter: counter, mode: mode)
+        Self.write(counter: counter, into: &nonce, at: 0)
         switch mode {
         case .aes256GCM:
             try sealAES(payload: payload, nonce: nonce, packet: &packet)
         case .xchacha20Poly1305:
             try sealXChaCha(payload: payload, nonce: nonce, packet: &packet)
         }
-        let end = total - Self.counterSize
-        packet[end] = nonce[0]
-        packet[end + 1] = nonce[1]
-        packet[end + 2] = nonce[2]
-        packet[end + 3] = nonce[3]
+        Self.write(counter: counter, into: &packet, at: total - Self.counterSize)
         counter &+= 1
     }
 
