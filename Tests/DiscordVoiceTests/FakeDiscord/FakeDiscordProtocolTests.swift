@@ -17,6 +17,18 @@ import Testing
         Int(url.split(separator: ":")[2].prefix { $0.isNumber }) ?? 0
     }
 
+    /// Reads HELLO, identifies, reads READY and GUILD_CREATE, sends an op 4 join; returns READY.
+    static func identifyAndJoin(_ channelID: String, on socket: inout TestWebSocket) async throws -> JSONValue {
+        _ = try await socket.nextJSON()
+        try await socket.send(identify)
+        let ready = try await socket.nextJSON()
+        _ = try await socket.nextJSON()
+        try await socket.send(
+            #"{"op":4,"d":{"guild_id":"\#(FakeDiscord.Sample.guildID)","channel_id":"\#(channelID)","self_mute":false,"self_deaf":true}}"#
+        )
+        return ready
+    }
+
     @Test func wrongTokenIsClosedWith4004AfterHello() async throws {
         let options = FakeDiscord.Options(heartbeatInterval: .milliseconds(250))
         try await FakeDiscord.withRunning(options) { fake in
@@ -64,13 +76,7 @@ import Testing
             let join = try await TestWebSocket.with(
                 port: Self.port(of: fake.gatewayURL), uri: "/?v=10&encoding=json", caFile: fake.caFilePath
             ) { socket in
-                _ = try await socket.nextJSON()
-                try await socket.send(Self.identify)
-                let ready = try await socket.nextJSON()
-                _ = try await socket.nextJSON()
-                try await socket.send(
-                    #"{"op":4,"d":{"guild_id":"\#(FakeDiscord.Sample.guildID)","channel_id":"\#(FakeDiscord.Sample.partyChannelID)","self_mute":false,"self_deaf":true}}"#
-                )
+                let ready = try await Self.identifyAndJoin(FakeDiscord.Sample.partyChannelID, on: &socket)
                 return (ready, try await socket.nextJSON(), try await socket.nextJSON())
             }
             #expect(join.1["t"]?.string == "VOICE_SERVER_UPDATE")
@@ -126,13 +132,7 @@ import Testing
             let sessionID = try await TestWebSocket.with(
                 port: Self.port(of: fake.gatewayURL), uri: "/?v=10&encoding=json", caFile: fake.caFilePath
             ) { socket in
-                _ = try await socket.nextJSON()
-                try await socket.send(Self.identify)
-                let ready = try await socket.nextJSON()
-                _ = try await socket.nextJSON()
-                try await socket.send(
-                    #"{"op":4,"d":{"guild_id":"\#(FakeDiscord.Sample.guildID)","channel_id":"\#(FakeDiscord.Sample.lobbyChannelID)","self_mute":false,"self_deaf":true}}"#
-                )
+                let ready = try await Self.identifyAndJoin(FakeDiscord.Sample.lobbyChannelID, on: &socket)
                 let reconnect = try await socket.nextJSON()
                 #expect(reconnect["op"]?.int == 7)
                 return ready["d"]?["session_id"]?.string ?? ""
