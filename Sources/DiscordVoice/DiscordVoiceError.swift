@@ -1,24 +1,44 @@
 /// Everything that can go wrong between the bot and Discord, each with one sentence for the user.
 public enum DiscordVoiceError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// A gateway URL that is not ws:// or wss://.
     case invalidURL(String)
+    /// The extra CA file could not be loaded.
     case caFileUnreadable(path: String, reason: String)
+    /// A TCP, TLS or UDP connection failed or dropped.
     case connectionFailed(endpoint: String, reason: String)
+    /// The server answered the WebSocket upgrade with another HTTP status.
     case upgradeRejected(endpoint: String, status: Int)
+    /// The main gateway closed with a code that ends the session.
     case gatewayClosed(GatewayCloseCode, reason: String)
+    /// The main gateway did not send an expected message in time.
     case gatewayTimeout(waitingFor: String, seconds: Double)
+    /// Reconnecting to the main gateway kept failing.
     case reconnectFailed(attempts: Int)
+    /// INVALID_SESSION kept coming back.
     case invalidSession
+    /// An operation needs a connected gateway or voice session.
     case notConnected
+    /// The bot is not in this guild.
     case unknownGuild(Snowflake)
+    /// The guild has no such channel.
     case unknownChannel(Snowflake, guild: Snowflake)
+    /// The channel is not a voice or stage channel.
     case notAVoiceChannel(Snowflake)
+    /// Auto-pick found no voice channel with a human in it.
     case noPopulatedVoiceChannel(guild: Snowflake)
+    /// Op 4 was not answered with both voice events in time.
     case voiceJoinTimeout(guild: Snowflake, channel: Snowflake, seconds: Double)
+    /// The voice gateway closed with a code that ends the connection.
     case voiceClosed(VoiceCloseCode, reason: String)
+    /// The voice gateway did not send an expected message in time.
     case voiceTimeout(waitingFor: String, seconds: Double)
+    /// UDP IP discovery got no answer.
     case ipDiscoveryFailed(attempts: Int)
+    /// Neither rtpsize AEAD mode was offered.
     case noSupportedEncryptionMode(offered: [String])
+    /// Discord sent something malformed.
     case protocolViolation(String)
+    /// The waiting task was cancelled.
     case cancelled
 
     /// One sentence saying what happened and, where it helps, what to do.

@@ -1,19 +1,34 @@
 /// Close codes of the main gateway, with what each means for the session.
 public enum GatewayCloseCode: Sendable, Hashable {
+    /// 4000: unknown error; reconnect.
     case unknownError
+    /// 4001: the client sent an invalid opcode.
     case unknownOpcode
+    /// 4002: the client sent an undecodable payload.
     case decodeError
+    /// 4003: a payload before IDENTIFY.
     case notAuthenticated
+    /// 4004: the bot token was rejected.
     case authenticationFailed
+    /// 4005: the client identified twice.
     case alreadyAuthenticated
+    /// 4007: RESUME carried a bad sequence; identify again.
     case invalidSequence
+    /// 4008: too many payloads.
     case rateLimited
+    /// 4009: the session timed out; identify again.
     case sessionTimedOut
+    /// 4010: invalid shard.
     case invalidShard
+    /// 4011: the bot must shard.
     case shardingRequired
+    /// 4012: invalid gateway version.
     case invalidAPIVersion
+    /// 4013: invalid intents.
     case invalidIntents
+    /// 4014: intents the bot may not use.
     case disallowedIntents
+    /// Any other code.
     case unknown(UInt16)
 
     /// Maps the wire number to its case.

@@ -1,16 +1,28 @@
 /// Opcodes of the main gateway (v10).
 public enum GatewayOpcode: Sendable, Hashable {
+    /// 0: an event (READY, GUILD_CREATE, VOICE_STATE_UPDATE, …).
     case dispatch
+    /// 1: heartbeat, both directions.
     case heartbeat
+    /// 2: client IDENTIFY.
     case identify
+    /// 3: client presence update.
     case presenceUpdate
+    /// 4: client join, move or leave voice.
     case voiceStateUpdate
+    /// 6: client RESUME.
     case resume
+    /// 7: server asks the client to reconnect and resume.
     case reconnect
+    /// 8: client member request.
     case requestGuildMembers
+    /// 9: server says the session is invalid (`d`: resumable).
     case invalidSession
+    /// 10: server HELLO with the heartbeat interval.
     case hello
+    /// 11: server heartbeat ACK.
     case heartbeatACK
+    /// Any other opcode.
     case unknown(Int64)
 
     /// Maps the wire number to its case.

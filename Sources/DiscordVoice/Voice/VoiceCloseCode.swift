@@ -1,21 +1,38 @@
 /// Close codes of the voice gateway, with the recovery each one calls for.
 public enum VoiceCloseCode: Sendable, Hashable {
+    /// 4001: the client sent an invalid opcode.
     case unknownOpcode
+    /// 4002: the client sent a payload the server could not decode.
     case decodeError
+    /// 4003: the client sent a payload before IDENTIFY.
     case notAuthenticated
+    /// 4004: the voice token was wrong.
     case authenticationFailed
+    /// 4005: the client identified twice.
     case alreadyAuthenticated
+    /// 4006: the session is gone; join again.
     case sessionNoLongerValid
+    /// 4009: the session timed out; join again.
     case sessionTimeout
+    /// 4011: the voice server was not found.
     case serverNotFound
+    /// 4012: SELECT_PROTOCOL named an unknown protocol.
     case unknownProtocol
+    /// 4014: kicked, moved, or the channel was deleted.
     case disconnected
+    /// 4015: the voice server crashed; resume.
     case voiceServerCrashed
+    /// 4016: the selected encryption mode was refused.
     case unknownEncryptionMode
+    /// 4017: the call requires DAVE end-to-end encryption.
     case daveProtocolRequired
+    /// 4020: the server rejected a malformed request.
     case badRequest
+    /// 4021: rate limited; do not reconnect.
     case rateLimited
+    /// 4022: the call was ended; do not reconnect.
     case callTerminated
+    /// Any other code.
     case unknown(UInt16)
 
     /// What the client does after a voice close.

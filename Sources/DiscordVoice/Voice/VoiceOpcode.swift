@@ -1,19 +1,32 @@
 /// Opcodes of the voice gateway (v8), including DAVE's 21–31.
 public enum VoiceOpcode: Sendable, Hashable {
+    /// 0: client IDENTIFY.
     case identify
+    /// 1: client SELECT_PROTOCOL.
     case selectProtocol
+    /// 2: server READY (ssrc, ip, port, modes).
     case ready
+    /// 3: client heartbeat `{t, seq_ack}`.
     case heartbeat
+    /// 4: server SESSION_DESCRIPTION (mode, secret_key).
     case sessionDescription
+    /// 5: SPEAKING, both directions.
     case speaking
+    /// 6: server heartbeat ACK.
     case heartbeatACK
+    /// 7: client RESUME.
     case resume
+    /// 8: server HELLO with the heartbeat interval.
     case hello
+    /// 9: server RESUMED.
     case resumed
+    /// 11: users joined the call.
     case clientsConnect
+    /// 13: a user left the call.
     case clientDisconnect
     /// A DAVE opcode (21–31), handed to the DAVE seam untouched.
     case dave(UInt8)
+    /// Any other opcode.
     case unknown(Int64)
 
     /// Maps the wire number to its case.
@@ -61,7 +74,9 @@ public enum VoiceOpcode: Sendable, Hashable {
 public struct VoiceMessage: Sendable, Hashable {
     /// What a message carries.
     public enum Body: Sendable, Hashable {
+        /// The `d` object of a JSON message.
         case json(JSONValue)
+        /// The payload after the opcode of a binary message.
         case binary([UInt8])
     }
 
