@@ -262,6 +262,25 @@ import Testing
         }
     }
 
+    @Test func voiceResumeAcknowledgesTheLastBinarySequenceNumber() async throws {
+        let harness = try await Harness.start()
+        try await harness.run { harness in
+            try await harness.gateway.connect()
+            let voice = try await harness.gateway.joinVoice(guild: Harness.guild, channel: Harness.party)
+            #expect(await harness.fake.sendVoiceBinary(op: 27, payload: [0]))
+            var messages = voice.daveMessages.makeAsyncIterator()
+            let message = try #require(await messages.next())
+            await harness.fake.inject(.voiceDrop)
+            try await harness.fake.recorder.waitFor("a voice resume", timeout: .seconds(3)) { events in
+                events.contains { if case .voiceResume(let r) = $0 { r.accepted } else { false } }
+            }
+            let resume = try #require(harness.fake.recorder.voiceResumes.first)
+            #expect(resume.seqAck.map(Int64.init) == message.sequence)
+            #expect(resume.token != FakeDiscord.Sample.token)
+            await voice.leave()
+        }
+    }
+
     @Test func pacingHoldsTwentyMillisecondsOverTenSeconds() async throws {
         let harness = try await Harness.start()
         try await harness.run { harness in

@@ -68,4 +68,23 @@ import Testing
         schedule.advance(now: origin + .milliseconds(126))
         #expect(schedule.deadline == origin + .milliseconds(140))
     }
+
+    @Test func latenessHistogramReportsPercentilesInTenthsOfAMillisecond() {
+        var histogram = LatenessHistogram()
+        for _ in 0..<98 { histogram.record(.microseconds(50)) }
+        histogram.record(.microseconds(-20))
+        histogram.record(.milliseconds(3))
+        #expect(histogram.count == 100)
+        #expect(histogram.percentile(0.5) == .microseconds(100))
+        #expect(histogram.percentile(0.99) == .microseconds(100))
+        #expect(histogram.percentile(1.0) == .milliseconds(3))
+        #expect(histogram.maximum == .milliseconds(3))
+    }
+
+    @Test func missingCAFileFailsWithItsPath() {
+        let error = #expect(throws: DiscordVoiceError.self) {
+            _ = try GatewayClient(configuration: .init(token: "t", caFile: "/nonexistent/ca.pem"))
+        }
+        #expect(error?.description.contains("/nonexistent/ca.pem") == true)
+    }
 }
