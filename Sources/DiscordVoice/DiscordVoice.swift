@@ -1,6 +1,20 @@
 import Logging
 
 /// Discord gateway v10, voice gateway v8 and the UDP/RTP voice transport.
+///
+/// One ``GatewayClient`` per process holds the bot's gateway session; each
+/// ``GatewayClient/joinVoice(guild:channel:)`` returns a ready ``VoiceConnection``:
+///
+/// ```swift
+/// let gateway = try GatewayClient(configuration: .init(token: token, gatewayURL: url, caFile: caFile))
+/// try await gateway.connect()
+/// let channel = try await gateway.busiestVoiceChannel(in: guild)
+/// let voice = try await gateway.joinVoice(guild: guild, channel: channel)
+/// let report = try await voice.play(opusPackets)   // silence, SPEAKING 0 and leave included
+/// await gateway.disconnect()
+/// ```
+///
+/// Every failure is a ``DiscordVoiceError`` whose `description` is one sentence for the user.
 public enum DiscordVoice {
     /// Discord's public gateway.
     public static let defaultGatewayURL = "wss://gateway.discord.gg/?v=10&encoding=json"
