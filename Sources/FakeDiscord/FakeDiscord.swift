@@ -9,7 +9,16 @@ import Synchronization
 ///
 /// Start one per test, point the client at `gatewayURL` trusting `caFilePath` (or pass
 /// `environment` to a `scream` subprocess), then read what happened from `recorder`.
-/// Always `stop()` it; stopping never waits more than a few seconds.
+/// Always `stop()` it (or use `withRunning`); stopping never waits more than a few seconds.
+///
+/// ```swift
+/// let options = FakeDiscord.Options(faults: [.init(.voiceDrop, at: .afterFirstPacket(.seconds(1)))])
+/// try await FakeDiscord.withRunning(options) { fake in
+///     // run `scream play 200000000000000001` with fake.environment and DISCORD_TOKEN=Sample.token
+///     try await fake.recorder.waitForLeave(timeout: .seconds(20))
+///     #expect(fake.recorder.voiceResumes.first?.accepted == true)
+/// }
+/// ```
 public final class FakeDiscord: Sendable {
     /// The options it runs with.
     public let options: Options

@@ -195,6 +195,22 @@ extension FakeDiscord {
             }
         }
 
+        /// Waits until `count` RTP packets have decrypted; returns them.
+        @discardableResult
+        public func waitForPackets(_ count: Int, timeout: Duration) async throws -> [RTPPacket] {
+            try await waitFor("\(count) RTP packets", timeout: timeout) { events in
+                events.lazy.filter { if case .rtp = $0 { true } else { false } }.count >= count
+            }
+            return rtpPackets
+        }
+
+        /// Waits until an op 4 leave (channel_id null) has arrived.
+        public func waitForLeave(timeout: Duration) async throws {
+            try await waitFor("the op 4 leave", timeout: timeout) { events in
+                events.contains { if case .voiceStateUpdate(let request) = $0 { request.channelID == nil } else { false } }
+            }
+        }
+
         /// Identify payloads received by the main gateway.
         public var identifies: [GatewayIdentify] { events.compactMap { if case .gatewayIdentify(let v) = $0 { v } else { nil } } }
         /// Gateway RESUMEs received.

@@ -114,15 +114,12 @@ import Testing
             }
             #expect(key.count == 32)
             try await sendSealedPacket(key: key, to: fake.udpPort)
-            let events = try await fake.recorder.waitFor("an RTP packet", timeout: .seconds(5)) { events in
-                events.contains { if case .rtp = $0 { true } else { false } }
-            }
-            let packet = try #require(fake.recorder.rtpPackets.first)
+            let packet = try #require(try await fake.recorder.waitForPackets(1, timeout: .seconds(5)).first)
             #expect(packet.payload == [0xF8, 0xFF, 0xFE])
             #expect(packet.sequence == 7)
             #expect(packet.timestamp == 960)
             #expect(packet.nonce == 1)
-            #expect(!events.contains { if case .decryptFailure = $0 { true } else { false } })
+            #expect(fake.recorder.decryptFailures.isEmpty)
         }
     }
 
