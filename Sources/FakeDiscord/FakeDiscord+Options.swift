@@ -68,7 +68,7 @@ extension FakeDiscord {
         public var name: String
         /// Text and voice channels.
         public var channels: [Channel]
-        /// Members (the bot is added automatically).
+        /// Members; GUILD_CREATE lists only the bot and those in voice channels, as without GUILD_MEMBERS.
         public var members: [User]
         /// Who sits in which voice channel (sent only when the client asked for GUILD_VOICE_STATES).
         public var voiceStates: [VoiceState]

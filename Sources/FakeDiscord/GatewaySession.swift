@@ -244,16 +244,19 @@ final class GatewaySession: WebSocketSession {
         ]
     }
 
+    /// GUILD_CREATE as a bot without the GUILD_MEMBERS intent sees it: `members` holds only
+    /// the bot and users in voice channels, and `member_count` counts everyone.
     private func guildCreatePayload(_ guild: FakeDiscord.Guild) -> JSONValue {
-        let members = guild.members.contains { $0.id == world.options.botUser.id }
-            ? guild.members : guild.members + [world.options.botUser]
+        let inVoice = Set(guild.voiceStates.map(\.userID))
+        let members = [world.options.botUser]
+            + guild.members.filter { $0.id != world.options.botUser.id && inVoice.contains($0.id) }
         var payload: [String: JSONValue] = [
             "id": .string(guild.id),
             "name": .string(guild.name),
             "unavailable": false,
             "large": false,
-            "member_count": .int(Int64(members.count)),
-            "owner_id": .string(members.first(where: { !$0.bot })?.id ?? world.options.botUser.id),
+            "member_count": .int(Int64(Set(guild.members.map(\.id) + [world.options.botUser.id]).count)),
+            "owner_id": .string(guild.members.first(where: { !$0.bot })?.id ?? world.options.botUser.id),
             "joined_at": "2024-01-01T00:00:00.000000+00:00",
             "roles": [["id": .string(guild.id), "name": "@everyone", "permissions": "3148800", "position": 0]],
             "channels": .array(guild.channels.enumerated().map { index, channel in
