@@ -40,6 +40,8 @@ public enum DiscordVoiceError: Error, Sendable, Hashable, CustomStringConvertibl
     case protocolViolation(String)
     /// The waiting task was cancelled.
     case cancelled
+    /// `play` was called while the connection was already playing.
+    case alreadyPlaying
 
     /// One sentence saying what happened and, where it helps, what to do.
     public var description: String {
@@ -86,6 +88,8 @@ public enum DiscordVoiceError: Error, Sendable, Hashable, CustomStringConvertibl
             return "Discord sent something unexpected: \(detail)."
         case .cancelled:
             return "The operation was cancelled."
+        case .alreadyPlaying:
+            return "This voice connection is already playing; wait for the current playback to finish."
         }
     }
 

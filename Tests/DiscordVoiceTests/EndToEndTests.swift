@@ -154,6 +154,33 @@ import Testing
         }
     }
 
+    @Test func nonResumableInvalidSessionIdentifiesAgain() async throws {
+        let harness = try await Harness.start(
+            FakeDiscord.Options(faults: [.init(.gatewayInvalidSession(resumable: false), at: .afterReady)]))
+        try await harness.run { harness in
+            try await harness.gateway.connect()
+            try await harness.fake.recorder.waitFor("a second IDENTIFY", timeout: .seconds(7)) { events in
+                events.filter { if case .gatewayIdentify = $0 { true } else { false } }.count == 2
+            }
+            let voice = try await harness.gateway.joinVoice(guild: Harness.guild, channel: Harness.party)
+            await voice.leave()
+            #expect(harness.fake.recorder.resumes.isEmpty)
+        }
+    }
+
+    @Test func secondConcurrentPlayIsRefused() async throws {
+        let harness = try await Harness.start()
+        try await harness.run { harness in
+            try await harness.gateway.connect()
+            let voice = try await harness.gateway.joinVoice(guild: Harness.guild, channel: Harness.party)
+            let first = Task { try await voice.play(TestPackets(count: 15)) }
+            try await harness.fake.recorder.waitFor("audio", timeout: .seconds(2)) { $0.contains { if case .rtp = $0 { true } else { false } } }
+            let error = await #expect(throws: DiscordVoiceError.self) { try await voice.play(TestPackets(count: 5)) }
+            #expect(error == .alreadyPlaying)
+            #expect(try await first.value.framesSent == 15)
+        }
+    }
+
     @Test func zombieVoiceSocketIsDroppedAndResumed() async throws {
         let harness = try await Harness.start(
             FakeDiscord.Options(

@@ -48,6 +48,11 @@ final class RealtimeSender: Sendable {
         state.withLock { $0.transport = transport }
     }
 
+    /// Whether a sending thread is running.
+    var isRunning: Bool {
+        state.withLock { $0.running }
+    }
+
     /// Frames waiting to be sent.
     var queued: Int {
         state.withLock { $0.queue.count - $0.head }

@@ -34,6 +34,7 @@ extension VoiceConnection {
     ) async throws -> PlaybackReport where Packets.Element == [UInt8] {
         if let failure { throw failure }
         guard state == .ready || state == .recovering else { throw DiscordVoiceError.notConnected }
+        guard !sender.isRunning else { throw DiscordVoiceError.alreadyPlaying }
         var transform = transform
         await sendSpeaking(true)
         sender.start()
