@@ -114,7 +114,7 @@ final class GatewaySession: WebSocketSession {
     }
 
     /// Whether IDENTIFY or RESUME may come now; otherwise closes with 4005.
-    private var mayAuthenticate: Bool {
+    private func mayAuthenticate() -> Bool {
         switch state {
         case .awaitingIdentify, .invalidated: return true
         case .identified, .draining, .closed:
@@ -133,7 +133,7 @@ final class GatewaySession: WebSocketSession {
     }
 
     private func identify(_ data: JSONValue, raw: String) {
-        guard mayAuthenticate else { return }
+        guard mayAuthenticate() else { return }
         let token = data["token"]?.string ?? ""
         let intents = data["intents"]?.int
         world.recorder.record(.gatewayIdentify(.init(token: token, intents: intents ?? -1, raw: raw)))
@@ -163,7 +163,7 @@ final class GatewaySession: WebSocketSession {
     }
 
     private func resume(_ data: JSONValue) {
-        guard mayAuthenticate else { return }
+        guard mayAuthenticate() else { return }
         let sessionID = data["session_id"]?.string ?? ""
         let seq = data["seq"]?.int
         guard data["token"]?.string == world.options.token else {
