@@ -12,9 +12,7 @@ import Testing
             #expect(await voice.encryptionMode == .aes256GCM)
             let report = try await voice.play(TestPackets(count: 25))
             #expect(report.framesSent == 25 && !report.cancelled)
-            try await harness.fake.recorder.waitFor("the leave", timeout: .seconds(2)) { events in
-                events.contains { if case .voiceStateUpdate(let r) = $0 { r.channelID == nil } else { false } }
-            }
+            try await harness.fake.recorder.waitForLeave(timeout: .seconds(2))
             try expectCompletePlayback(harness.fake.recorder, count: 25, mode: FakeDiscord.Mode.aes256GCM)
             let identify = try #require(harness.fake.recorder.voiceIdentifies.first)
             #expect(identify.maxDaveProtocolVersion == 0)
@@ -29,9 +27,7 @@ import Testing
             let voice = try await harness.gateway.joinVoice(guild: Harness.guild, channel: Harness.lobby)
             #expect(await voice.encryptionMode == .xchacha20Poly1305)
             _ = try await voice.play(TestPackets(count: 25))
-            try await harness.fake.recorder.waitFor("the leave", timeout: .seconds(2)) { events in
-                events.contains { if case .voiceStateUpdate(let r) = $0 { r.channelID == nil } else { false } }
-            }
+            try await harness.fake.recorder.waitForLeave(timeout: .seconds(2))
             try expectCompletePlayback(harness.fake.recorder, count: 25, mode: FakeDiscord.Mode.xChaCha20Poly1305)
         }
     }
@@ -105,9 +101,7 @@ import Testing
             let voice = try await harness.gateway.joinVoice(guild: Harness.guild, channel: Harness.party)
             let report = try await voice.play(TestPackets(count: 75))
             #expect(report.framesSent == 75)
-            try await harness.fake.recorder.waitFor("the leave", timeout: .seconds(2)) { events in
-                events.contains { if case .voiceStateUpdate(let r) = $0 { r.channelID == nil } else { false } }
-            }
+            try await harness.fake.recorder.waitForLeave(timeout: .seconds(2))
             let resumes = harness.fake.recorder.voiceResumes
             #expect(resumes.count == 1 && resumes.first?.accepted == true)
             #expect(harness.fake.recorder.voiceIdentifies.count == 1)
@@ -209,9 +203,7 @@ import Testing
             let elapsed = ContinuousClock.now - cancelledAt
             #expect(report.cancelled)
             #expect(elapsed < .milliseconds(500))
-            try await harness.fake.recorder.waitFor("the leave", timeout: .milliseconds(500)) { events in
-                events.contains { if case .voiceStateUpdate(let r) = $0 { r.channelID == nil } else { false } }
-            }
+            try await harness.fake.recorder.waitForLeave(timeout: .milliseconds(500))
             let packets = harness.fake.recorder.rtpPackets
             #expect(packets.suffix(5).allSatisfy { $0.payload == [0xF8, 0xFF, 0xFE] })
             #expect(harness.fake.recorder.speakingStates.last?.speaking == 0)
@@ -241,6 +233,32 @@ import Testing
             #expect(error == .voiceClosed(.disconnected, reason: "Disconnected."))
             #expect(harness.fake.recorder.voiceIdentifies.count == 1)
             #expect(harness.fake.recorder.voiceResumes.isEmpty)
+        }
+    }
+
+    @Test(arguments: [UInt16(4021), 4022])
+    func voiceClosesThatEndTheCallAreNotRetried(code: UInt16) async throws {
+        let harness = try await Harness.start(
+            FakeDiscord.Options(faults: [.init(.voiceClose(code: code, reason: "ended"), at: .afterPackets(5))]))
+        try await harness.run { harness in
+            try await harness.gateway.connect()
+            let voice = try await harness.gateway.joinVoice(guild: Harness.guild, channel: Harness.party)
+            let error = await #expect(throws: DiscordVoiceError.self) { try await voice.play(TestPackets(count: 100)) }
+            #expect(error == .voiceClosed(VoiceCloseCode(code), reason: "ended"))
+            #expect(harness.fake.recorder.voiceIdentifies.count == 1)
+            #expect(harness.fake.recorder.voiceResumes.isEmpty)
+        }
+    }
+
+    @Test func voiceClose4015ResumesAndFinishes() async throws {
+        let harness = try await Harness.start(
+            FakeDiscord.Options(faults: [.init(.voiceClose(code: 4015, reason: "Voice server crashed."), at: .afterPackets(5))]))
+        try await harness.run { harness in
+            try await harness.gateway.connect()
+            let voice = try await harness.gateway.joinVoice(guild: Harness.guild, channel: Harness.party)
+            let report = try await voice.play(TestPackets(count: 30))
+            #expect(report.framesSent == 30)
+            #expect(harness.fake.recorder.voiceResumes.first?.accepted == true)
         }
     }
 

@@ -69,9 +69,11 @@ struct TestPackets: AsyncSequence, Sendable {
 }
 
 extension FakeDiscord.Recorder {
-    /// Index of the first event matching `predicate`.
-    func firstIndex(where predicate: (FakeDiscord.Event) -> Bool) -> Int? {
-        events.firstIndex(where: predicate)
+    /// Waits for an op 4 leave (channel_id null).
+    func waitForLeave(timeout: Duration) async throws {
+        try await waitFor("the leave", timeout: timeout) { events in
+            events.contains { if case .voiceStateUpdate(let r) = $0 { r.channelID == nil } else { false } }
+        }
     }
 }
 
