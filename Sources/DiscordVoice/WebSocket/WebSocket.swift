@@ -241,7 +241,8 @@ private final class WebSocketFrameHandler: ChannelDuplexHandler {
                 echo.writeInteger(code ?? 1000)
                 let frame = WebSocketFrame(fin: true, opcode: .connectionClose, maskKey: .random(), data: echo)
                 state = .closeSent
-                context.writeAndFlush(wrapOutboundOut(frame)).whenComplete { _ in context.close(promise: nil) }
+                let channel = context.channel
+                context.writeAndFlush(wrapOutboundOut(frame)).whenComplete { _ in channel.close(promise: nil) }
             } else {
                 context.close(promise: nil)
             }
