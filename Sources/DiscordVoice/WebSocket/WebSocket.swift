@@ -236,17 +236,17 @@ private final class WebSocketFrameHandler: ChannelDuplexHandler {
         case .connectionClose:
             let code: UInt16? = payload.readInteger(as: UInt16.self)
             let reason = payload.readString(length: payload.readableBytes) ?? ""
-            if state == .open {
+            let wasOpen = state == .open
+            finish(.closed(code: code, reason: reason))
+            if wasOpen {
                 var echo = context.channel.allocator.buffer(capacity: 2)
                 echo.writeInteger(code ?? 1000)
                 let frame = WebSocketFrame(fin: true, opcode: .connectionClose, maskKey: .random(), data: echo)
-                state = .closeSent
                 let channel = context.channel
                 context.writeAndFlush(wrapOutboundOut(frame)).whenComplete { _ in channel.close(promise: nil) }
             } else {
                 context.close(promise: nil)
             }
-            finish(.closed(code: code, reason: reason))
         default:
             break
         }
