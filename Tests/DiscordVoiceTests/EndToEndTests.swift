@@ -90,6 +90,7 @@ import Testing
                 try await harness.gateway.joinVoice(guild: Harness.guild, channel: Harness.party)
             }
             #expect(error == .voiceJoinTimeout(guild: Harness.guild, channel: Harness.party, seconds: 1))
+            try await harness.fake.recorder.waitForLeave(timeout: .seconds(2))
         }
     }
 

@@ -134,7 +134,13 @@ public actor GatewayClient: MessageWaiting {
         let guild = try await guild(guildID)
         guard let channel = guild.channels[channelID] else { throw .unknownChannel(channelID, guild: guildID) }
         guard channel.isVoice else { throw .notAVoiceChannel(channelID) }
-        let server = try await requestVoiceServer(guild: guildID, channel: channelID)
+        let server: VoiceServerInfo
+        do {
+            server = try await requestVoiceServer(guild: guildID, channel: channelID)
+        } catch {
+            await leaveVoice(guild: guildID)
+            throw error
+        }
         logger.info("joined voice channel \(channel.name.isEmpty ? channelID.description : channel.name)")
         let connection = VoiceConnection(gateway: self, server: server, configuration: configuration, tls: tls)
         do {
