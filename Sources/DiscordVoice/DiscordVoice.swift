@@ -1,2 +1,56 @@
+import Logging
+
 /// Discord gateway v10, voice gateway v8 and the UDP/RTP voice transport.
-public enum DiscordVoice {}
+///
+/// One ``GatewayClient`` per process holds the bot's gateway session; each
+/// ``GatewayClient/joinVoice(guild:channel:)`` returns a ready ``VoiceConnection``:
+///
+/// ```swift
+/// let gateway = try GatewayClient(configuration: .init(token: token, gatewayURL: url, caFile: caFile))
+/// try await gateway.connect()
+/// let channel = try await gateway.busiestVoiceChannel(in: guild)
+/// let voice = try await gateway.joinVoice(guild: guild, channel: channel)
+/// let report = try await voice.play(opusPackets)   // silence, SPEAKING 0 and leave included
+/// await gateway.disconnect()
+/// ```
+///
+/// Every failure is a ``DiscordVoiceError`` whose `description` is one sentence for the user.
+public enum DiscordVoice {
+    /// Discord's public gateway.
+    public static let defaultGatewayURL = "wss://gateway.discord.gg/?v=10&encoding=json"
+
+    /// How to reach Discord and how patient to be.
+    public struct Configuration: Sendable {
+        /// The bot token; sent only in IDENTIFY/RESUME and never logged.
+        public var token: String
+        /// The main gateway URL (`SCREAM_GATEWAY_URL` at the CLI).
+        public var gatewayURL: String
+        /// A PEM file of extra trusted CAs added to the system roots (`SCREAM_CA_FILE`).
+        public var caFile: String?
+        /// Limit for each connect-phase wait: gateway READY, guild data, voice join, voice handshake.
+        public var timeout: Duration
+        /// The DAVE protocol version announced in voice IDENTIFY; 0 until a DAVE session is attached.
+        public var maxDAVEProtocolVersion: Int
+        /// Where milestones (info) and redacted payloads (debug) go.
+        public var logger: Logger
+
+        /// A configuration with Discord's gateway and a 15 s connect timeout unless told otherwise.
+        public init(
+            token: String, gatewayURL: String = DiscordVoice.defaultGatewayURL, caFile: String? = nil,
+            timeout: Duration = .seconds(15), maxDAVEProtocolVersion: Int = 0,
+            logger: Logger = Logger(label: "scream.discord")
+        ) {
+            self.token = token
+            self.gatewayURL = gatewayURL
+            self.caFile = caFile
+            self.timeout = timeout
+            self.maxDAVEProtocolVersion = maxDAVEProtocolVersion
+            self.logger = logger
+        }
+
+        /// The timeout in seconds, for error sentences.
+        var timeoutSeconds: Double {
+            Double(timeout.components.seconds) + Double(timeout.components.attoseconds) / 1e18
+        }
+    }
+}

@@ -1,2 +1,219 @@
-/// A local Discord for tests: gateway, voice gateway and UDP voice server on 127.0.0.1.
-public enum FakeDiscord {}
+import Foundation
+import NIOCore
+import NIOPosix
+import NIOSSL
+import Synchronization
+
+/// A local Discord for tests: main gateway v10, voice gateway v8 and the UDP voice server,
+/// speaking the real wire protocol over TLS on 127.0.0.1 with ephemeral ports.
+///
+/// Start one per test, point the client at `gatewayURL` trusting `caFilePath` (or pass
+/// `environment` to a `scream` subprocess), then read what happened from `recorder`.
+/// Always `stop()` it (or use `withRunning`); stopping never waits more than a few seconds.
+///
+/// ```swift
+/// let options = FakeDiscord.Options(faults: [.init(.voiceDrop, at: .afterFirstPacket(.seconds(1)))])
+/// try await FakeDiscord.withRunning(options) { fake in
+///     // run `scream play 200000000000000001` with fake.environment and DISCORD_TOKEN=Sample.token
+///     try await fake.recorder.waitForLeave(timeout: .seconds(20))
+///     #expect(fake.recorder.voiceResumes.first?.accepted == true)
+/// }
+/// ```
+public final class FakeDiscord: Sendable {
+    /// The options it runs with.
+    public let options: Options
+    /// Everything that happened, in order.
+    public let recorder: Recorder
+    /// `wss://127.0.0.1:PORT/?v=10&encoding=json`: where clients IDENTIFY.
+    public let gatewayURL: String
+    /// The resume_gateway_url READY announces: a second listener, so tests can tell resumes apart.
+    public let resumeGatewayURL: String
+    /// `127.0.0.1:PORT` as VOICE_SERVER_UPDATE sends it; reached at `wss://127.0.0.1:PORT/?v=8`.
+    public let voiceEndpoint: String
+    /// The UDP voice server's port, as voice READY sends it.
+    public let udpPort: Int
+    /// A PEM file holding the test CA that signed the fake's certificate.
+    public let caFilePath: String
+
+    private let group: MultiThreadedEventLoopGroup
+    private let world: World
+    private let listeners: [NIOCore.Channel]
+    private let stopping = Once()
+
+    private init(
+        options: Options, recorder: Recorder, group: MultiThreadedEventLoopGroup, world: World,
+        listeners: [NIOCore.Channel], caFilePath: String
+    ) {
+        self.options = options
+        self.recorder = recorder
+        self.group = group
+        self.world = world
+        self.listeners = listeners
+        self.caFilePath = caFilePath
+        self.gatewayURL = world.gatewayURL
+        self.resumeGatewayURL = world.resumeGatewayURL
+        self.voiceEndpoint = world.voiceEndpoint
+        self.udpPort = world.udpPort
+    }
+
+    /// Starts the gateway, resume, voice and UDP listeners on ephemeral 127.0.0.1 ports.
+    public static func start(_ options: Options = Options()) async throws -> FakeDiscord {
+        let caFilePath = try writeCAFile()
+        let tls: NIOSSLContext
+        do {
+            var configuration = TLSConfiguration.makeServerConfiguration(
+                certificateChain: try NIOSSLCertificate.fromPEMBytes(Array(TestCertificates.serverCertificatePEM.utf8))
+                    .map { .certificate($0) },
+                privateKey: .privateKey(try NIOSSLPrivateKey(bytes: Array(TestCertificates.serverKeyPEM.utf8), format: .pem)))
+            configuration.minimumTLSVersion = .tlsv12
+            tls = try NIOSSLContext(configuration: configuration)
+        } catch {
+            throw FakeDiscordError.tlsSetup("\(error)")
+        }
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 2)
+        let recorder = Recorder()
+        let loops = Array(group.makeIterator())
+        let world = World(loop: loops[0], options: options, recorder: recorder)
+        var listeners: [NIOCore.Channel] = []
+        do {
+            for viaResumeURL in [false, true] {
+                listeners.append(
+                    try await WebSocketServer.bind(group: loops[0], tls: tls) { uri in
+                        GatewaySession(world: world, viaResumeURL: viaResumeURL, uri: uri)
+                    })
+            }
+            listeners.append(
+                try await WebSocketServer.bind(group: loops[0], tls: tls) { _ in VoiceGatewaySession(world: world) })
+            listeners.append(try await bindUDP(on: loops[1], world: world))
+        } catch {
+            for listener in listeners { try? await listener.close() }
+            try? await group.shutdownGracefully()
+            try? FileManager.default.removeItem(atPath: (caFilePath as NSString).deletingLastPathComponent)
+            throw error
+        }
+        let ports = listeners.map { $0.localAddress?.port ?? 0 }
+        try await world.loop.submit {
+            world.gatewayURL = "wss://127.0.0.1:\(ports[0])/?v=10&encoding=json"
+            world.resumeGatewayURL = "wss://127.0.0.1:\(ports[1])"
+            world.voiceEndpoint = "127.0.0.1:\(ports[2])"
+            world.udpPort = ports[3]
+        }.get()
+        return FakeDiscord(
+            options: options, recorder: recorder, group: group, world: world, listeners: listeners,
+            caFilePath: caFilePath)
+    }
+
+    /// Starts a fake, runs `body` with it, and stops it whether `body` returns or throws.
+    public static func withRunning<T>(
+        _ options: Options = Options(), _ body: (FakeDiscord) async throws -> T
+    ) async throws -> T {
+        let fake = try await start(options)
+        do {
+            let result = try await body(fake)
+            await fake.stop()
+            return result
+        } catch {
+            await fake.stop()
+            throw error
+        }
+    }
+
+    /// Environment for a `scream` subprocess: SCREAM_GATEWAY_URL and SCREAM_CA_FILE.
+    public var environment: [String: String] {
+        ["SCREAM_GATEWAY_URL": gatewayURL, "SCREAM_CA_FILE": caFilePath]
+    }
+
+    /// Injects a fault now, on the current gateway or voice connection.
+    public func inject(_ fault: Fault) async {
+        let world = self.world
+        try? await world.loop.submit { world.inject(fault) }.get()
+    }
+
+    /// Sends a JSON message `{"op", "d", "seq"}` on the current voice connection; `data` is the JSON text of `d`.
+    ///
+    /// - Returns: false when no identified voice connection exists or `data` is not JSON.
+    @discardableResult
+    public func sendVoiceJSON(op: Int, data: String) async -> Bool {
+        let world = self.world
+        return (try? await world.loop.submit {
+            guard let session = world.currentVoice?.session, let value = JSONValue(parsing: data) else { return false }
+            session.sendJSON(op: op, value)
+            return true
+        }.get()) ?? false
+    }
+
+    /// Sends a binary message `[seq u16 BE][op][payload]` on the current voice connection.
+    ///
+    /// - Returns: false when no identified voice connection exists.
+    @discardableResult
+    public func sendVoiceBinary(op: UInt8, payload: [UInt8]) async -> Bool {
+        let world = self.world
+        return (try? await world.loop.submit {
+            guard let session = world.currentVoice?.session else { return false }
+            session.sendBinary(op: op, payload)
+            return true
+        }.get()) ?? false
+    }
+
+    /// Closes every socket and listener and stops the event loop; safe to call twice.
+    ///
+    /// Waits at most five seconds; a loop that will not stop by then is left to the process.
+    public func stop() async {
+        guard stopping.claim() else { return }
+        let group = self.group
+        let listeners = self.listeners
+        let caDirectory = (caFilePath as NSString).deletingLastPathComponent
+        let finished = Once()
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            Task {
+                for listener in listeners { try? await listener.close() }
+                try? await group.shutdownGracefully()
+                if finished.claim() { continuation.resume() }
+            }
+            Task {
+                try? await Task.sleep(for: .seconds(5))
+                if finished.claim() { continuation.resume() }
+            }
+        }
+        try? FileManager.default.removeItem(atPath: caDirectory)
+    }
+
+    private static func writeCAFile() throws -> String {
+        let directory = NSTemporaryDirectory() + "fake-discord-" + randomHex(8)
+        let path = directory + "/ca.pem"
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            try Data(TestCertificates.caPEM.utf8).write(to: URL(fileURLWithPath: path))
+        } catch {
+            throw FakeDiscordError.tlsSetup("writing \(path) failed: \(error)")
+        }
+        return path
+    }
+
+    private static func bindUDP(on loop: EventLoop, world: World) async throws -> NIOCore.Channel {
+        do {
+            return try await DatagramBootstrap(group: loop)
+                .channelInitializer { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.addHandler(UDPVoiceHandler(world: world))
+                    }
+                }
+                .bind(host: "127.0.0.1", port: 0).get()
+        } catch {
+            throw FakeDiscordError.bindFailed("UDP: \(error)")
+        }
+    }
+}
+
+/// A flag that lets exactly one of several racers through.
+private final class Once: Sendable {
+    private let claimed = Mutex(false)
+
+    /// True for the first caller only.
+    func claim() -> Bool {
+        claimed.withLock { wasClaimed in
+            defer { wasClaimed = true }
+            return !wasClaimed
+        }
+    }
+}

@@ -1,0 +1,99 @@
+/// Everything that can go wrong between the bot and Discord, each with one sentence for the user.
+public enum DiscordVoiceError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// A gateway URL that is not ws:// or wss://.
+    case invalidURL(String)
+    /// The extra CA file could not be loaded.
+    case caFileUnreadable(path: String, reason: String)
+    /// A TCP, TLS or UDP connection failed or dropped.
+    case connectionFailed(endpoint: String, reason: String)
+    /// The server answered the WebSocket upgrade with another HTTP status.
+    case upgradeRejected(endpoint: String, status: Int)
+    /// The main gateway closed with a code that ends the session.
+    case gatewayClosed(GatewayCloseCode, reason: String)
+    /// The main gateway did not send an expected message in time.
+    case gatewayTimeout(waitingFor: String, seconds: Double)
+    /// Reconnecting to the main gateway kept failing.
+    case reconnectFailed(attempts: Int)
+    /// INVALID_SESSION kept coming back.
+    case invalidSession
+    /// An operation needs a connected gateway or voice session.
+    case notConnected
+    /// The bot is not in this guild.
+    case unknownGuild(Snowflake)
+    /// The guild has no such channel.
+    case unknownChannel(Snowflake, guild: Snowflake)
+    /// The channel is not a voice or stage channel.
+    case notAVoiceChannel(Snowflake)
+    /// Auto-pick found no voice channel with a human in it.
+    case noPopulatedVoiceChannel(guild: Snowflake)
+    /// Op 4 was not answered with both voice events in time.
+    case voiceJoinTimeout(guild: Snowflake, channel: Snowflake, seconds: Double)
+    /// The voice gateway closed with a code that ends the connection.
+    case voiceClosed(VoiceCloseCode, reason: String)
+    /// The voice gateway did not send an expected message in time.
+    case voiceTimeout(waitingFor: String, seconds: Double)
+    /// UDP IP discovery got no answer.
+    case ipDiscoveryFailed(attempts: Int)
+    /// Neither rtpsize AEAD mode was offered.
+    case noSupportedEncryptionMode(offered: [String])
+    /// Discord sent something malformed.
+    case protocolViolation(String)
+    /// The waiting task was cancelled.
+    case cancelled
+    /// `play` was called while the connection was already playing.
+    case alreadyPlaying
+
+    /// One sentence saying what happened and, where it helps, what to do.
+    public var description: String {
+        switch self {
+        case .invalidURL(let url):
+            return "\(url.debugDescription) is not a ws:// or wss:// URL."
+        case .caFileUnreadable(let path, let reason):
+            return "The CA file \(path) could not be loaded (\(reason))."
+        case .connectionFailed(let endpoint, let reason):
+            return "Could not connect to \(endpoint) (\(reason))."
+        case .upgradeRejected(let endpoint, let status):
+            return "\(endpoint) refused the WebSocket upgrade with HTTP status \(status)."
+        case .gatewayClosed(let code, let reason):
+            return code.sentence(reason: reason)
+        case .gatewayTimeout(let stage, let seconds):
+            return "The Discord gateway did not send \(stage) within \(Self.format(seconds)) s."
+        case .reconnectFailed(let attempts):
+            return "Lost the Discord gateway and could not reconnect after \(attempts) attempts."
+        case .invalidSession:
+            return "Discord invalidated the gateway session and identifying again failed."
+        case .notConnected:
+            return "The gateway is not connected; call connect() first."
+        case .unknownGuild(let guild):
+            return "The bot is not in guild \(guild); check the guild id and that the bot was invited to it."
+        case .unknownChannel(let channel, let guild):
+            return "Guild \(guild) has no channel \(channel); check the channel id."
+        case .notAVoiceChannel(let channel):
+            return "Channel \(channel) is not a voice channel."
+        case .noPopulatedVoiceChannel(let guild):
+            return "No voice channel in guild \(guild) has anyone in it; pass --channel to pick one."
+        case .voiceJoinTimeout(let guild, let channel, let seconds):
+            return "Discord did not confirm joining voice channel \(channel) in guild \(guild) within "
+                + "\(Self.format(seconds)) s; the bot may lack the Connect or Speak permission, the channel may be "
+                + "full, or the ids may be wrong."
+        case .voiceClosed(let code, let reason):
+            return code.sentence(reason: reason)
+        case .voiceTimeout(let stage, let seconds):
+            return "The voice server did not send \(stage) within \(Self.format(seconds)) s."
+        case .ipDiscoveryFailed(let attempts):
+            return "The voice server did not answer UDP IP discovery after \(attempts) attempts; UDP may be blocked."
+        case .noSupportedEncryptionMode(let offered):
+            return "The voice server offered no supported encryption mode (offered: \(offered.joined(separator: ", ")))."
+        case .protocolViolation(let detail):
+            return "Discord sent something unexpected: \(detail)."
+        case .cancelled:
+            return "The operation was cancelled."
+        case .alreadyPlaying:
+            return "This voice connection is already playing; wait for the current playback to finish."
+        }
+    }
+
+    private static func format(_ seconds: Double) -> String {
+        seconds.rounded() == seconds ? String(Int(seconds)) : String(seconds)
+    }
+}

@@ -1,0 +1,538 @@
+import Logging
+import NIOSSL
+
+/// The bot's user as READY reports it.
+public struct BotUser: Sendable, Hashable {
+    /// The bot's user id.
+    public var id: Snowflake
+    /// The bot's user name.
+    public var name: String
+}
+
+/// Where and how to reach the voice server for one guild, from the two voice events.
+public struct VoiceServerInfo: Sendable, Hashable {
+    /// The guild (the voice `server_id`).
+    public var guildID: Snowflake
+    /// The voice channel joined.
+    public var channelID: Snowflake
+    /// The bot's user id.
+    public var userID: Snowflake
+    /// The bot's voice session id from VOICE_STATE_UPDATE.
+    public var sessionID: String
+    /// The voice token from VOICE_SERVER_UPDATE.
+    public var token: String
+    /// The voice endpoint `host:port`.
+    public var endpoint: String
+}
+
+/// One long-lived session on Discord's main gateway (v10); voice connections are opened through it.
+///
+/// It heartbeats, detects zombie connections, follows RECONNECT and INVALID_SESSION, resumes at
+/// `resume_gateway_url`, and keeps a voice-state cache per guild current.
+public actor GatewayClient: MessageWaiting {
+    enum Signal: Hashable, Sendable {
+        case ready
+        case guild(Snowflake)
+    }
+
+    private enum State {
+        case idle
+        case connecting
+        case connected
+        case reconnecting
+        case closed
+    }
+
+    private struct PendingJoin {
+        let id: Int
+        let channelID: Snowflake
+        var sessionID: String?
+        var server: (token: String, endpoint: String)?
+        let continuation: CheckedContinuation<VoiceServerInfo, any Error>
+        var timer: Task<Void, Never>?
+    }
+
+    /// Consecutive reconnects without a READY or RESUMED before giving up.
+    static let maxReconnectAttempts = 3
+
+    /// How this client reaches Discord.
+    public nonisolated let configuration: DiscordVoice.Configuration
+    let tls: NIOSSLContext
+    var waiters = Waiters<Signal>()
+    private var logger: Logger
+    private var state = State.idle
+    private var socket: WebSocket?
+    private var generation = 0
+    private var heartbeatTask: Task<Void, Never>?
+    private var heartbeatAcked = true
+    private var resumeOnHello = false
+    private var sessionID: String?
+    private var resumeURL: String?
+    private var sequence: Int64?
+    private var failedReconnects = 0
+    var failure: DiscordVoiceError?
+    private var knownGuilds: Set<Snowflake> = []
+    private var guilds: [Snowflake: Guild] = [:]
+    private var pendingJoins: [Snowflake: PendingJoin] = [:]
+    private var nextJoinID = 0
+    private var unsentJoins: Set<Snowflake> = []
+    private var sessionLive = false
+
+    /// The bot user, once READY has arrived.
+    public private(set) var user: BotUser?
+
+    /// A client for `configuration`; loads the CA file now so a bad path fails early.
+    public init(configuration: DiscordVoice.Configuration) throws(DiscordVoiceError) {
+        self.configuration = configuration
+        self.logger = configuration.logger
+        self.tls = try TLSContext.make(caFile: configuration.caFile)
+    }
+
+    /// Connects, identifies and waits for READY.
+    public func connect() async throws(DiscordVoiceError) {
+        if let failure { throw failure }
+        guard state == .idle else { return }
+        state = .connecting
+        do {
+            try await openSocket(url: configuration.gatewayURL, resume: false)
+            _ = try await wait(
+                for: .ready, timeout: configuration.timeout,
+                timeoutError: .gatewayTimeout(waitingFor: "READY", seconds: configuration.timeoutSeconds))
+        } catch {
+            await fail(error)
+            throw error
+        }
+        if state == .connecting { state = .connected }
+    }
+
+    /// The guild's channels and voice states, waiting for its GUILD_CREATE if needed.
+    public func guild(_ id: Snowflake) async throws(DiscordVoiceError) -> Guild {
+        if let failure { throw failure }
+        guard user != nil else { throw .notConnected }
+        if let guild = guilds[id] { return guild }
+        guard knownGuilds.contains(id) else { throw .unknownGuild(id) }
+        _ = try await wait(
+            for: .guild(id), timeout: configuration.timeout,
+            timeoutError: .gatewayTimeout(waitingFor: "GUILD_CREATE for guild \(id)", seconds: configuration.timeoutSeconds))
+        guard let guild = guilds[id] else { throw .unknownGuild(id) }
+        return guild
+    }
+
+    /// The voice channel in `guild` with the most users that are not bots.
+    public func busiestVoiceChannel(in guildID: Snowflake) async throws(DiscordVoiceError) -> Snowflake {
+        let guild = try await guild(guildID)
+        guard let channel = guild.busiestVoiceChannel(excluding: user?.id) else {
+            throw .noPopulatedVoiceChannel(guild: guildID)
+        }
+        return channel
+    }
+
+    /// Joins a voice channel and completes the voice handshake, ready to play.
+    public func joinVoice(guild guildID: Snowflake, channel channelID: Snowflake) async throws(DiscordVoiceError)
+        -> VoiceConnection
+    {
+        let guild = try await guild(guildID)
+        guard let channel = guild.channels[channelID] else { throw .unknownChannel(channelID, guild: guildID) }
+        guard channel.isVoice else { throw .notAVoiceChannel(channelID) }
+        let server: VoiceServerInfo
+        do {
+            server = try await requestVoiceServer(guild: guildID, channel: channelID)
+        } catch {
+            await leaveVoice(guild: guildID)
+            throw error
+        }
+        logger.info("joined voice channel \(channel.name.isEmpty ? channelID.description : channel.name)")
+        let connection = VoiceConnection(gateway: self, server: server, configuration: configuration, tls: tls)
+        do {
+            try await connection.connect()
+        } catch {
+            await connection.leave()
+            throw error
+        }
+        return connection
+    }
+
+    /// Closes the session: no more reconnects, pending waits fail.
+    public func disconnect() async {
+        guard state != .closed else { return }
+        state = .closed
+        heartbeatTask?.cancel()
+        generation += 1
+        let socket = self.socket
+        self.socket = nil
+        failPending(with: .notConnected)
+        await socket?.close(code: 1000)
+        logger.info("gateway disconnected")
+    }
+
+    /// Sends op 4 for `channel` and waits for both VOICE_STATE_UPDATE (own) and VOICE_SERVER_UPDATE.
+    func requestVoiceServer(guild: Snowflake, channel: Snowflake) async throws(DiscordVoiceError) -> VoiceServerInfo {
+        if let failure { throw failure }
+        guard user != nil else { throw .notConnected }
+        if let previous = pendingJoins.removeValue(forKey: guild) {
+            previous.timer?.cancel()
+            previous.continuation.resume(throwing: DiscordVoiceError.cancelled)
+        }
+        nextJoinID += 1
+        let id = nextJoinID
+        let timeout = configuration.timeout
+        let timeoutError = DiscordVoiceError.voiceJoinTimeout(
+            guild: guild, channel: channel, seconds: configuration.timeoutSeconds)
+        do {
+            return try await withTaskCancellationHandler {
+                try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<VoiceServerInfo, any Error>) in
+                    let timer = Task { [weak self] in
+                        try? await Task.sleep(for: timeout)
+                        guard !Task.isCancelled else { return }
+                        await self?.failJoin(guild: guild, id: id, with: timeoutError)
+                    }
+                    pendingJoins[guild] = PendingJoin(
+                        id: id, channelID: channel, continuation: continuation, timer: timer)
+                    Task { await self.sendJoin(guild: guild, channel: channel) }
+                }
+            } onCancel: {
+                Task { await self.failJoin(guild: guild, id: id, with: .cancelled) }
+            }
+        } catch let error as DiscordVoiceError {
+            throw error
+        } catch {
+            throw .cancelled
+        }
+    }
+
+    /// Sends op 4 with a null channel: leave voice in `guild`.
+    func leaveVoice(guild: Snowflake) async {
+        if let pending = pendingJoins.removeValue(forKey: guild) {
+            pending.timer?.cancel()
+            pending.continuation.resume(throwing: DiscordVoiceError.cancelled)
+        }
+        await send(
+            GatewayPayload(
+                opcode: .voiceStateUpdate,
+                data: ["guild_id": guild.json, "channel_id": nil, "self_mute": false, "self_deaf": false]))
+    }
+
+    private func sendJoin(guild: Snowflake, channel: Snowflake) async {
+        guard socket != nil, sessionLive else {
+            unsentJoins.insert(guild)
+            return
+        }
+        unsentJoins.remove(guild)
+        await send(
+            GatewayPayload(
+                opcode: .voiceStateUpdate,
+                data: ["guild_id": guild.json, "channel_id": channel.json, "self_mute": false, "self_deaf": true]))
+    }
+
+    private func failJoin(guild: Snowflake, id: Int, with error: DiscordVoiceError) {
+        guard let pending = pendingJoins[guild], pending.id == id else { return }
+        pendingJoins.removeValue(forKey: guild)
+        pending.timer?.cancel()
+        pending.continuation.resume(throwing: error)
+    }
+
+    private func completeJoinIfReady(guild: Snowflake) {
+        guard let pending = pendingJoins[guild], let sessionID = pending.sessionID, let server = pending.server,
+            let user
+        else { return }
+        pendingJoins.removeValue(forKey: guild)
+        pending.timer?.cancel()
+        pending.continuation.resume(
+            returning: VoiceServerInfo(
+                guildID: guild, channelID: pending.channelID, userID: user.id, sessionID: sessionID,
+                token: server.token, endpoint: server.endpoint))
+    }
+
+    // MARK: Socket lifecycle
+
+    private func openSocket(url: String, resume: Bool) async throws(DiscordVoiceError) {
+        let socket = try await WebSocket.connect(
+            to: try WebSocketURL(url), tls: tls, timeout: configuration.timeout)
+        generation += 1
+        let current = generation
+        self.socket = socket
+        sessionLive = false
+        resumeOnHello = resume
+        waiters.forgetArrived()
+        logger.debug("gateway socket open at \(url)")
+        socket.forwardEvents { [weak self] event in await self?.handle(event, generation: current) }
+    }
+
+    private func handle(_ event: WebSocket.Event, generation current: Int) async {
+        guard current == generation else { return }
+        switch event {
+        case .text(let text):
+            do {
+                try await handle(GatewayPayload(text: text))
+            } catch {
+                logger.debug("gateway ignored a message: \(error)")
+            }
+        case .binary:
+            logger.debug("gateway ignored a binary message")
+        case .closed(let code, let reason):
+            await handleClose(code: code, reason: reason)
+        }
+    }
+
+    private func handleClose(code: UInt16?, reason: String) async {
+        socket = nil
+        heartbeatTask?.cancel()
+        guard state != .closed else { return }
+        logger.info("gateway closed: code \(code.map(String.init) ?? "none") \(reason)")
+        guard let code, code >= 4000 else {
+            await reconnect(resume: true)
+            return
+        }
+        let closeCode = GatewayCloseCode(code)
+        guard closeCode.allowsReconnect else {
+            await fail(.gatewayClosed(closeCode, reason: reason))
+            return
+        }
+        if !closeCode.allowsResume {
+            sessionID = nil
+            sequence = nil
+        }
+        await reconnect(resume: closeCode.allowsResume)
+    }
+
+    private func reconnect(resume: Bool) async {
+        guard state != .closed, state != .reconnecting else { return }
+        state = .reconnecting
+        heartbeatTask?.cancel()
+        generation += 1
+        if let old = socket {
+            socket = nil
+            Task { await old.close(code: 4000, reason: "reconnecting") }
+        }
+        while state == .reconnecting {
+            failedReconnects += 1
+            guard failedReconnects <= Self.maxReconnectAttempts else {
+                await fail(.reconnectFailed(attempts: Self.maxReconnectAttempts))
+                return
+            }
+            if failedReconnects > 1 {
+                try? await Task.sleep(for: .milliseconds(500 * (failedReconnects - 1)))
+            }
+            let resuming = resume && sessionID != nil
+            let url = resuming ? resumeGatewayURL() : configuration.gatewayURL
+            logger.info("gateway reconnecting (\(resuming ? "resume" : "identify")) to \(url)")
+            do {
+                try await openSocket(url: url, resume: resuming)
+                state = .connected
+            } catch {
+                logger.info("gateway reconnect failed: \(error)")
+            }
+        }
+    }
+
+    /// READY's resume_gateway_url with the configured gateway's version and encoding query added.
+    private func resumeGatewayURL() -> String {
+        guard let resumeURL, let base = try? WebSocketURL(resumeURL) else { return configuration.gatewayURL }
+        guard !base.target.contains("?"), let gateway = try? WebSocketURL(configuration.gatewayURL),
+            let query = gateway.target.split(separator: "?", maxSplits: 1).dropFirst().first
+        else { return resumeURL }
+        var url = base
+        url.target = (base.target.hasSuffix("/") ? base.target : base.target + "/") + "?" + query
+        return url.description
+    }
+
+    private func fail(_ error: DiscordVoiceError) async {
+        guard state != .closed else { return }
+        state = .closed
+        failure = error
+        heartbeatTask?.cancel()
+        generation += 1
+        failPending(with: error)
+        let socket = self.socket
+        self.socket = nil
+        await socket?.abort()
+    }
+
+    private func failPending(with error: DiscordVoiceError) {
+        waiters.failAll(with: error)
+        for (guild, pending) in pendingJoins {
+            pendingJoins.removeValue(forKey: guild)
+            pending.timer?.cancel()
+            pending.continuation.resume(throwing: error)
+        }
+    }
+
+    // MARK: Messages
+
+    private func send(_ payload: GatewayPayload) async {
+        guard let socket else { return }
+        logger.debug("gateway -> \(payload.json.redacted.serialized)")
+        try? await socket.send(text: payload.json.serialized)
+    }
+
+    private func handle(_ payload: GatewayPayload) async {
+        if let sequence = payload.sequence { self.sequence = sequence }
+        logger.debug(
+            "gateway <- op \(payload.opcode.code) \(payload.event ?? "") \(payload.data.redacted.serialized)")
+        switch payload.opcode {
+        case .hello:
+            let interval = payload.data["heartbeat_interval"]?.int ?? 41_250
+            startHeartbeat(intervalMilliseconds: interval)
+            if resumeOnHello, let sessionID {
+                await send(
+                    GatewayPayload(
+                        opcode: .resume,
+                        data: ["token": .string(configuration.token), "session_id": .string(sessionID),
+                            "seq": sequence.map { .int($0) } ?? nil]))
+            } else {
+                await identify()
+            }
+        case .heartbeat:
+            await sendHeartbeat()
+        case .heartbeatACK:
+            heartbeatAcked = true
+        case .reconnect:
+            logger.info("gateway asked to reconnect")
+            await reconnect(resume: true)
+        case .invalidSession:
+            await invalidSession(resumable: payload.data.bool ?? false)
+        case .dispatch:
+            await dispatch(event: payload.event ?? "", data: payload.data)
+        default:
+            break
+        }
+    }
+
+    private func identify() async {
+        await send(
+            GatewayPayload(
+                opcode: .identify,
+                data: [
+                    "token": .string(configuration.token),
+                    "intents": .int(GatewayIntents.guilds | GatewayIntents.guildVoiceStates),
+                    "properties": ["os": "linux", "browser": "scream", "device": "scream"],
+                ]))
+    }
+
+    private func invalidSession(resumable: Bool) async {
+        logger.info("gateway session invalidated (resumable: \(resumable))")
+        if resumable {
+            await reconnect(resume: true)
+            return
+        }
+        failedReconnects += 1
+        guard failedReconnects <= Self.maxReconnectAttempts else {
+            await fail(.invalidSession)
+            return
+        }
+        sessionID = nil
+        sequence = nil
+        sessionLive = false
+        let current = generation
+        try? await Task.sleep(for: .milliseconds(Int.random(in: 1000...5000)))
+        guard current == generation else { return }
+        await identify()
+    }
+
+    private func dispatch(event: String, data: JSONValue) async {
+        switch event {
+        case "READY":
+            guard let id = data["user"]?["id"]?.snowflake else { return }
+            let name = data["user"]?["username"]?.string ?? id.description
+            user = BotUser(id: id, name: name)
+            sessionID = data["session_id"]?.string
+            resumeURL = data["resume_gateway_url"]?.string
+            for guild in data["guilds"]?.array ?? [] {
+                if let guildID = guild["id"]?.snowflake { knownGuilds.insert(guildID) }
+            }
+            failedReconnects = 0
+            sessionLive = true
+            logger.info("gateway connected as \(name)")
+            waiters.deliver(.ready, data)
+            await resendPendingJoins(onlyUnsent: false)
+        case "RESUMED":
+            failedReconnects = 0
+            sessionLive = true
+            logger.info("gateway session resumed")
+            await resendPendingJoins(onlyUnsent: true)
+        case "GUILD_CREATE":
+            guard let guild = Guild(guildCreate: data) else { return }
+            guilds[guild.id] = guild
+            knownGuilds.insert(guild.id)
+            waiters.deliver(.guild(guild.id), data)
+        case "GUILD_DELETE":
+            if let id = data["id"]?.snowflake, data["unavailable"]?.bool != true {
+                guilds.removeValue(forKey: id)
+                knownGuilds.remove(id)
+            }
+        case "CHANNEL_CREATE", "CHANNEL_UPDATE":
+            if let guild = data["guild_id"]?.snowflake, let id = data["id"]?.snowflake {
+                guilds[guild]?.channels[id] = GuildChannel(
+                    id: id, name: data["name"]?.string ?? "", type: data["type"]?.int ?? -1)
+            }
+        case "CHANNEL_DELETE":
+            if let guild = data["guild_id"]?.snowflake, let id = data["id"]?.snowflake {
+                guilds[guild]?.channels.removeValue(forKey: id)
+            }
+        case "VOICE_STATE_UPDATE":
+            guard let guild = data["guild_id"]?.snowflake, let state = VoiceState(json: data) else { return }
+            guilds[guild]?.apply(state)
+            if state.userID == user?.id, let channel = state.channelID, pendingJoins[guild]?.channelID == channel {
+                pendingJoins[guild]?.sessionID = state.sessionID
+                completeJoinIfReady(guild: guild)
+            }
+        case "VOICE_SERVER_UPDATE":
+            guard let guild = data["guild_id"]?.snowflake, let token = data["token"]?.string,
+                let endpoint = data["endpoint"]?.string, pendingJoins[guild] != nil
+            else { return }
+            pendingJoins[guild]?.server = (token, endpoint)
+            completeJoinIfReady(guild: guild)
+        default:
+            break
+        }
+    }
+
+    /// After READY every pending join is sent again (a new session knows none); after RESUMED
+    /// Discord replays missed events, so only joins that never left the client are sent.
+    private func resendPendingJoins(onlyUnsent: Bool) async {
+        for (guild, pending) in pendingJoins.sorted(by: { $0.key < $1.key })
+        where !onlyUnsent || unsentJoins.contains(guild) {
+            await sendJoin(guild: guild, channel: pending.channelID)
+        }
+    }
+
+    // MARK: Heartbeat
+
+    private func startHeartbeat(intervalMilliseconds: Int64) {
+        heartbeatTask?.cancel()
+        heartbeatAcked = true
+        let current = generation
+        let interval = Duration.milliseconds(intervalMilliseconds)
+        heartbeatTask = Task { [weak self] in
+            try? await Task.sleep(for: interval * Double.random(in: 0..<1))
+            while !Task.isCancelled {
+                guard let self, await self.beat(generation: current) else { return }
+                try? await Task.sleep(for: interval)
+            }
+        }
+    }
+
+    private func beat(generation current: Int) async -> Bool {
+        guard current == generation, state != .closed else { return false }
+        guard heartbeatAcked else {
+            logger.info("gateway missed a heartbeat ACK; reconnecting")
+            await reconnect(resume: true)
+            return false
+        }
+        heartbeatAcked = false
+        await sendHeartbeat()
+        return true
+    }
+
+    private func sendHeartbeat() async {
+        await send(GatewayPayload(opcode: .heartbeat, data: sequence.map { .int($0) } ?? nil))
+    }
+}
+
+/// Gateway intent bits this client asks for.
+enum GatewayIntents {
+    /// GUILDS: guild and channel events.
+    static let guilds: Int64 = 1 << 0
+    /// GUILD_VOICE_STATES: voice state and voice server events.
+    static let guildVoiceStates: Int64 = 1 << 7
+}

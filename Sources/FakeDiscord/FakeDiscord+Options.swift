@@ -1,0 +1,261 @@
+extension FakeDiscord {
+    /// A Discord user as the fake reports it in READY, GUILD_CREATE members and voice states.
+    public struct User: Sendable, Hashable {
+        /// Snowflake id.
+        public var id: String
+        /// Display name.
+        public var username: String
+        /// Whether the account is a bot (auto-pick counts only users where this is false).
+        public var bot: Bool
+
+        /// Creates a user.
+        public init(id: String, username: String, bot: Bool = false) {
+            self.id = id
+            self.username = username
+            self.bot = bot
+        }
+    }
+
+    /// A guild channel.
+    public struct Channel: Sendable, Hashable {
+        /// Discord channel types the fake knows.
+        public enum Kind: Int, Sendable, Hashable {
+            /// GUILD_TEXT.
+            case text = 0
+            /// GUILD_VOICE.
+            case voice = 2
+            /// GUILD_STAGE_VOICE.
+            case stageVoice = 13
+        }
+
+        /// Snowflake id.
+        public var id: String
+        /// Channel name.
+        public var name: String
+        /// Channel type.
+        public var kind: Kind
+
+        /// Creates a channel.
+        public init(id: String, name: String, kind: Kind) {
+            self.id = id
+            self.name = name
+            self.kind = kind
+        }
+    }
+
+    /// A user sitting in a voice channel when the bot connects.
+    public struct VoiceState: Sendable, Hashable {
+        /// The user in the channel (must also be a guild member).
+        public var userID: String
+        /// The voice channel the user is in.
+        public var channelID: String
+        /// That user's voice session id.
+        public var sessionID: String
+
+        /// Creates a voice state.
+        public init(userID: String, channelID: String, sessionID: String) {
+            self.userID = userID
+            self.channelID = channelID
+            self.sessionID = sessionID
+        }
+    }
+
+    /// A guild the bot is in: sent as GUILD_CREATE after READY.
+    public struct Guild: Sendable, Hashable {
+        /// Snowflake id.
+        public var id: String
+        /// Guild name.
+        public var name: String
+        /// Text and voice channels.
+        public var channels: [Channel]
+        /// Members; GUILD_CREATE lists only the bot and those in voice channels, as without GUILD_MEMBERS.
+        public var members: [User]
+        /// Who sits in which voice channel (sent only when the client asked for GUILD_VOICE_STATES).
+        public var voiceStates: [VoiceState]
+
+        /// Creates a guild.
+        public init(id: String, name: String, channels: [Channel], members: [User], voiceStates: [VoiceState]) {
+            self.id = id
+            self.name = name
+            self.channels = channels
+            self.members = members
+            self.voiceStates = voiceStates
+        }
+    }
+
+    /// How the main gateway answers an op 4 join.
+    public enum JoinResponse: Sendable, Hashable {
+        /// VOICE_STATE_UPDATE, then VOICE_SERVER_UPDATE (the usual order).
+        case stateThenServer
+        /// VOICE_SERVER_UPDATE first: the order that makes some clients hang.
+        case serverThenState
+        /// Nothing at all, as when the bot lacks Connect permission or the channel is full.
+        case silence
+    }
+
+    /// How the UDP server treats IP discovery requests.
+    public struct IPDiscovery: Sendable, Hashable {
+        /// Requests to ignore before answering (`Int.max` loses every one).
+        public var dropFirst: Int
+        /// Delay before each answer.
+        public var delay: Duration
+
+        /// Creates an IP discovery behaviour; the default answers at once.
+        public init(dropFirst: Int = 0, delay: Duration = .zero) {
+            self.dropFirst = dropFirst
+            self.delay = delay
+        }
+    }
+
+    /// A moment at which a scripted fault fires (each fault fires once).
+    public enum Trigger: Sendable, Hashable {
+        /// Right after READY and GUILD_CREATE were sent for a fresh IDENTIFY.
+        case afterReady
+        /// When an op 4 join arrives, before the fake answers it.
+        case onVoiceJoin
+        /// When an op 4 leave (channel_id null) arrives, before the fake answers it.
+        case onVoiceLeave
+        /// Right after SESSION_DESCRIPTION was sent.
+        case afterSessionDescription
+        /// When the first SPEAKING with a non-zero flag arrives.
+        case onSpeaking
+        /// When the Nth RTP packet (1-based, counted over the whole run) arrives.
+        case afterPackets(Int)
+        /// This long after the first RTP packet arrived.
+        case afterFirstPacket(Duration)
+    }
+
+    /// A fault the fake injects at a trigger, or on demand through `FakeDiscord.inject(_:)`.
+    public enum Fault: Sendable, Hashable {
+        /// Main gateway sends RECONNECT (op 7); later dispatches wait for a RESUME.
+        case gatewayReconnect
+        /// Main gateway sends INVALID_SESSION (op 9); when not resumable the session is forgotten.
+        case gatewayInvalidSession(resumable: Bool)
+        /// Main gateway closes with this code and reason.
+        case gatewayClose(code: UInt16, reason: String)
+        /// Main gateway stops ACKing heartbeats on the current connection.
+        case gatewayZombie
+        /// Voice socket is cut without a close frame (a TCP drop).
+        case voiceDrop
+        /// Voice gateway closes with this code and reason (4006, 4014, 4021, 4022 also end the voice session).
+        case voiceClose(code: UInt16, reason: String)
+        /// Voice gateway stops ACKing heartbeats on the current connection.
+        case voiceZombie
+    }
+
+    /// A fault scripted to fire at a trigger.
+    public struct ScriptedFault: Sendable, Hashable {
+        /// When it fires.
+        public var trigger: Trigger
+        /// What happens.
+        public var fault: Fault
+
+        /// Creates a scripted fault.
+        public init(_ fault: Fault, at trigger: Trigger) {
+            self.trigger = trigger
+            self.fault = fault
+        }
+    }
+
+    /// Everything a test can set about the fake Discord.
+    public struct Options: Sendable {
+        /// The bot token IDENTIFY must carry (compared exactly; a `Bot ` prefix is not stripped).
+        public var token: String
+        /// The bot's own user.
+        public var botUser: User
+        /// Guilds the bot is in; any other guild id gets no GUILD_CREATE and no answer to op 4.
+        public var guilds: [Guild]
+        /// Main gateway heartbeat interval sent in HELLO.
+        public var heartbeatInterval: Duration
+        /// Voice gateway heartbeat interval sent in HELLO.
+        public var voiceHeartbeatInterval: Duration
+        /// Encryption modes offered in voice READY, in order.
+        public var modes: [String]
+        /// How op 4 joins are answered.
+        public var joinResponse: JoinResponse
+        /// IP discovery behaviour.
+        public var ipDiscovery: IPDiscovery
+        /// SSRC assigned in voice READY.
+        public var ssrc: UInt32
+        /// Faults that fire at their triggers.
+        public var faults: [ScriptedFault]
+
+        /// Creates options; the defaults are the sample guild with the AES-GCM and XChaCha modes.
+        public init(
+            token: String = Sample.token,
+            botUser: User = Sample.bot,
+            guilds: [Guild] = [Sample.guild()],
+            heartbeatInterval: Duration = .milliseconds(1000),
+            voiceHeartbeatInterval: Duration = .milliseconds(1000),
+            modes: [String] = [Mode.aes256GCM, Mode.xChaCha20Poly1305],
+            joinResponse: JoinResponse = .stateThenServer,
+            ipDiscovery: IPDiscovery = IPDiscovery(),
+            ssrc: UInt32 = 0x0001_E240,
+            faults: [ScriptedFault] = []
+        ) {
+            self.token = token
+            self.botUser = botUser
+            self.guilds = guilds
+            self.heartbeatInterval = heartbeatInterval
+            self.voiceHeartbeatInterval = voiceHeartbeatInterval
+            self.modes = modes
+            self.joinResponse = joinResponse
+            self.ipDiscovery = ipDiscovery
+            self.ssrc = ssrc
+            self.faults = faults
+        }
+    }
+
+    /// Transport encryption mode names as they appear on the wire.
+    public enum Mode {
+        /// AEAD AES-256-GCM, RTP-size variant.
+        public static let aes256GCM = "aead_aes256_gcm_rtpsize"
+        /// AEAD XChaCha20-Poly1305, RTP-size variant.
+        public static let xChaCha20Poly1305 = "aead_xchacha20_poly1305_rtpsize"
+    }
+
+    /// A ready-made world: one guild with a text channel and voice channels holding
+    /// one human, two humans, only bots, and nobody.
+    public enum Sample {
+        /// The token the default options expect.
+        public static let token = "fake-bot-token.MTAw.secret"
+        /// The bot user.
+        public static let bot = User(id: "100000000000000001", username: "scream-bot", bot: true)
+        /// Guild id.
+        public static let guildID = "200000000000000001"
+        /// Text channel id.
+        public static let textChannelID = "300000000000000001"
+        /// Voice channel with one human.
+        public static let lobbyChannelID = "300000000000000002"
+        /// Voice channel with two humans: the one auto-pick must choose.
+        public static let partyChannelID = "300000000000000003"
+        /// Voice channel with three other bots and no human.
+        public static let botsChannelID = "300000000000000004"
+        /// Voice channel with nobody in it.
+        public static let emptyChannelID = "300000000000000005"
+
+        /// The sample guild; with `populated: false` nobody sits in any voice channel
+        /// except other bots.
+        public static func guild(populated: Bool = true) -> Guild {
+            let humans = (1...3).map { User(id: "40000000000000000\($0)", username: "human\($0)") }
+            let bots = (1...3).map { User(id: "50000000000000000\($0)", username: "otherbot\($0)", bot: true) }
+            var states = bots.map { VoiceState(userID: $0.id, channelID: botsChannelID, sessionID: "vs-\($0.id)") }
+            if populated {
+                states.append(VoiceState(userID: humans[0].id, channelID: lobbyChannelID, sessionID: "vs-h1"))
+                states.append(VoiceState(userID: humans[1].id, channelID: partyChannelID, sessionID: "vs-h2"))
+                states.append(VoiceState(userID: humans[2].id, channelID: partyChannelID, sessionID: "vs-h3"))
+            }
+            return Guild(
+                id: guildID, name: "Fake Guild",
+                channels: [
+                    Channel(id: textChannelID, name: "general", kind: .text),
+                    Channel(id: lobbyChannelID, name: "Lobby", kind: .voice),
+                    Channel(id: partyChannelID, name: "Party", kind: .voice),
+                    Channel(id: botsChannelID, name: "Bots", kind: .voice),
+                    Channel(id: emptyChannelID, name: "Empty", kind: .voice),
+                ],
+                members: humans + bots,
+                voiceStates: states)
+        }
+    }
+}

@@ -1,0 +1,322 @@
+import NIOCore
+
+/// One main gateway (v10, JSON) WebSocket connection.
+final class GatewaySession: WebSocketSession {
+    private enum State {
+        case awaitingIdentify
+        case identified(GatewaySessionState)
+        /// RECONNECT was sent: dispatches now wait in the session log for a RESUME elsewhere.
+        case draining
+        /// INVALID_SESSION was sent: the client may IDENTIFY or RESUME again on this connection.
+        case invalidated
+        case closed
+    }
+
+    /// Intents a bot without privileged approval may not ask for: GUILD_MEMBERS, GUILD_PRESENCES, MESSAGE_CONTENT.
+    private static let privilegedIntents = (1 << 1) | (1 << 8) | (1 << 15)
+    private static let guildsIntent = 1 << 0
+    private static let voiceStatesIntent = 1 << 7
+
+    private let world: World
+    private let viaResumeURL: Bool
+    private let uri: String
+    private var socket: WebSocketConnection?
+    private var state = State.awaitingIdentify
+    private var number = 0
+    private var intents = 0
+    /// When true, heartbeats are recorded but never ACKed.
+    var zombie = false
+
+    init(world: World, viaResumeURL: Bool, uri: String) {
+        self.world = world
+        self.viaResumeURL = viaResumeURL
+        self.uri = uri
+    }
+
+    func didOpen(_ socket: WebSocketConnection) {
+        self.socket = socket
+        world.gatewayConnections += 1
+        number = world.gatewayConnections
+        world.currentGateway = self
+        world.recorder.record(.gatewayConnected(connection: number, viaResumeURL: viaResumeURL))
+        let query = uri.split(separator: "?", maxSplits: 1).dropFirst().first ?? ""
+        guard query.split(separator: "&").contains("v=10") else {
+            close(code: 4012, reason: "Invalid API version.")
+            return
+        }
+        send(["op": 10, "d": ["heartbeat_interval": .int(world.options.heartbeatInterval.milliseconds)]])
+    }
+
+    func didReceiveText(_ text: String) {
+        guard let message = JSONValue(parsing: text), let op = message["op"]?.int else {
+            close(code: 4002, reason: "Error while decoding payload.")
+            return
+        }
+        let data = message["d"] ?? .null
+        switch op {
+        case 1: heartbeat(data)
+        case 2: identify(data, raw: text)
+        case 6: resume(data)
+        case 3, 4, 8, 31, 43:
+            guard case .identified(let session) = state else {
+                switch state {
+                case .awaitingIdentify, .invalidated: close(code: 4003, reason: "Not authenticated.")
+                case .identified, .draining, .closed: break
+                }
+                return
+            }
+            if op == 4 { voiceStateUpdate(data, session: session) }
+        default:
+            close(code: 4001, reason: "Unknown opcode.")
+        }
+    }
+
+    func didReceiveBinary(_ bytes: [UInt8]) {
+        close(code: 4002, reason: "Error while decoding payload.")
+    }
+
+    func didClose(by closer: FakeDiscord.Closer, code: UInt16?, reason: String) {
+        if case .identified(let session) = state, closer == .client, code == 1000 || code == 1001 {
+            world.gatewaySessions[session.id] = nil
+        }
+        state = .closed
+        socket = nil
+        world.recorder.record(.gatewayClosed(connection: number, by: closer, code: code, reason: reason))
+    }
+
+    /// Sends a dispatch of the session this connection carries.
+    func deliver(_ text: String, name: String, sequence: Int) {
+        guard case .identified = state, let socket, socket.isOpen else { return }
+        world.recorder.record(.gatewayDispatch(name: name, sequence: sequence))
+        socket.sendText(text)
+    }
+
+    func reconnect() {
+        send(["op": 7, "d": nil])
+        detach(to: .draining)
+    }
+
+    func invalidateSession(resumable: Bool) {
+        if !resumable, case .identified(let session) = state {
+            world.gatewaySessions[session.id] = nil
+        }
+        send(["op": 9, "d": .bool(resumable)])
+        detach(to: .invalidated)
+    }
+
+    func close(code: UInt16, reason: String) {
+        socket?.close(code: code, reason: reason)
+    }
+
+    private func detach(to next: State) {
+        if case .identified(let session) = state, session.connection === self { session.connection = nil }
+        state = next
+    }
+
+    /// Whether IDENTIFY or RESUME may come now; otherwise closes with 4005.
+    private func mayAuthenticate() -> Bool {
+        switch state {
+        case .awaitingIdentify, .invalidated: return true
+        case .identified, .draining, .closed:
+            close(code: 4005, reason: "Already authenticated.")
+            return false
+        }
+    }
+
+    private func send(_ message: JSONValue) {
+        socket?.sendText(message.text)
+    }
+
+    private func heartbeat(_ data: JSONValue) {
+        world.recorder.record(.gatewayHeartbeat(sequence: data.int, acked: !zombie))
+        if !zombie { send(["op": 11]) }
+    }
+
+    private func identify(_ data: JSONValue, raw: String) {
+        guard mayAuthenticate() else { return }
+        let token = data["token"]?.string ?? ""
+        let intents = data["intents"]?.int
+        world.recorder.record(.gatewayIdentify(.init(token: token, intents: intents ?? -1, raw: raw)))
+        guard token == world.options.token else {
+            close(code: 4004, reason: "Authentication failed.")
+            return
+        }
+        guard let intents, intents >= 0, intents < (1 << 26) else {
+            close(code: 4013, reason: "Invalid intent(s).")
+            return
+        }
+        guard intents & Self.privilegedIntents == 0 else {
+            close(code: 4014, reason: "Disallowed intent(s).")
+            return
+        }
+        self.intents = intents
+        let session = GatewaySessionState(id: randomHex(16))
+        world.gatewaySessions[session.id] = session
+        attach(session)
+        session.dispatch("READY", readyPayload(session))
+        if intents & Self.guildsIntent != 0 {
+            for guild in world.options.guilds {
+                session.dispatch("GUILD_CREATE", guildCreatePayload(world.guilds[guild.id] ?? guild))
+            }
+        }
+        world.fire(.afterReady)
+    }
+
+    private func resume(_ data: JSONValue) {
+        guard mayAuthenticate() else { return }
+        let sessionID = data["session_id"]?.string ?? ""
+        let seq = data["seq"]?.int
+        guard data["token"]?.string == world.options.token else {
+            world.recorder.record(.gatewayResume(.init(sessionID: sessionID, seq: seq, accepted: false)))
+            close(code: 4004, reason: "Authentication failed.")
+            return
+        }
+        guard let session = world.gatewaySessions[sessionID], (seq ?? 0) <= session.sequence else {
+            world.recorder.record(.gatewayResume(.init(sessionID: sessionID, seq: seq, accepted: false)))
+            send(["op": 9, "d": false])
+            return
+        }
+        world.recorder.record(.gatewayResume(.init(sessionID: sessionID, seq: seq, accepted: true)))
+        session.connection?.detach(to: .draining)
+        attach(session)
+        session.replay(after: seq ?? 0)
+        session.dispatch("RESUMED", nil)
+    }
+
+    private func attach(_ session: GatewaySessionState) {
+        state = .identified(session)
+        session.connection = self
+    }
+
+    private func voiceStateUpdate(_ data: JSONValue, session: GatewaySessionState) {
+        let guildID = data["guild_id"]?.string ?? ""
+        let channelID = data["channel_id"]?.string
+        let request = FakeDiscord.VoiceStateRequest(
+            guildID: guildID, channelID: channelID,
+            selfMute: data["self_mute"]?.bool ?? false, selfDeaf: data["self_deaf"]?.bool ?? false)
+        world.recorder.record(.voiceStateUpdate(request))
+        world.fire(channelID == nil ? .onVoiceLeave : .onVoiceJoin)
+        guard var guild = world.guilds[guildID] else { return }
+        let bot = world.options.botUser
+        guild.voiceStates.removeAll { $0.userID == bot.id }
+        guard let channelID else {
+            world.guilds[guildID] = guild
+            if let voice = world.voiceSessions.removeValue(forKey: guildID) {
+                voice.valid = false
+                voice.connection?.close(code: 4014, reason: "Disconnected.")
+            }
+            session.dispatch("VOICE_STATE_UPDATE", voiceStatePayload(request, channelID: nil, session: session))
+            return
+        }
+        guard guild.channels.contains(where: { $0.id == channelID && $0.kind != .text }),
+            world.options.joinResponse != .silence
+        else { return }
+        guild.voiceStates.append(.init(userID: bot.id, channelID: channelID, sessionID: session.id))
+        world.guilds[guildID] = guild
+        let voice = VoiceSessionState(
+            guildID: guildID, channelID: channelID, userID: bot.id, sessionID: session.id,
+            token: randomHex(8), ssrc: world.options.ssrc)
+        world.voiceSessions[guildID]?.valid = false
+        world.voiceSessions[guildID] = voice
+        let stateUpdate = voiceStatePayload(request, channelID: channelID, session: session)
+        let serverUpdate: JSONValue = [
+            "token": .string(voice.token), "guild_id": .string(guildID), "endpoint": .string(world.voiceEndpoint),
+        ]
+        if world.options.joinResponse == .serverThenState {
+            session.dispatch("VOICE_SERVER_UPDATE", serverUpdate)
+            session.dispatch("VOICE_STATE_UPDATE", stateUpdate)
+        } else {
+            session.dispatch("VOICE_STATE_UPDATE", stateUpdate)
+            session.dispatch("VOICE_SERVER_UPDATE", serverUpdate)
+        }
+    }
+
+    private func readyPayload(_ session: GatewaySessionState) -> JSONValue {
+        [
+            "v": 10,
+            "user": userPayload(world.options.botUser),
+            "guilds": .array(world.options.guilds.map { ["id": .string($0.id), "unavailable": true] }),
+            "session_id": .string(session.id),
+            "session_type": "normal",
+            "resume_gateway_url": .string(world.resumeGatewayURL),
+            "private_channels": [],
+            "application": ["id": .string(world.options.botUser.id), "flags": 0],
+        ]
+    }
+
+    /// GUILD_CREATE as a bot without the GUILD_MEMBERS intent sees it: `members` holds only
+    /// the bot and users in voice channels, and `member_count` counts everyone.
+    private func guildCreatePayload(_ guild: FakeDiscord.Guild) -> JSONValue {
+        let inVoice = Set(guild.voiceStates.map(\.userID))
+        let members = [world.options.botUser]
+            + guild.members.filter { $0.id != world.options.botUser.id && inVoice.contains($0.id) }
+        var payload: [String: JSONValue] = [
+            "id": .string(guild.id),
+            "name": .string(guild.name),
+            "unavailable": false,
+            "large": false,
+            "member_count": .int(Int64(Set(guild.members.map(\.id) + [world.options.botUser.id]).count)),
+            "owner_id": .string(guild.members.first(where: { !$0.bot })?.id ?? world.options.botUser.id),
+            "joined_at": "2024-01-01T00:00:00.000000+00:00",
+            "roles": [["id": .string(guild.id), "name": "@everyone", "permissions": "3148800", "position": 0]],
+            "channels": .array(guild.channels.enumerated().map { index, channel in
+                [
+                    "id": .string(channel.id), "name": .string(channel.name), "type": .int(Int64(channel.kind.rawValue)),
+                    "position": .int(Int64(index)), "parent_id": nil, "permission_overwrites": [],
+                    "bitrate": channel.kind == .text ? nil : 64000, "user_limit": channel.kind == .text ? nil : 0,
+                ]
+            }),
+            "members": .array(members.map { memberPayload($0) }),
+            "threads": [],
+            "presences": [],
+            "stage_instances": [],
+        ]
+        if intents & Self.voiceStatesIntent != 0 {
+            payload["voice_states"] = .array(guild.voiceStates.map { state in
+                [
+                    "channel_id": .string(state.channelID), "user_id": .string(state.userID),
+                    "session_id": .string(state.sessionID), "deaf": false, "mute": false, "self_deaf": false,
+                    "self_mute": false, "self_video": false, "suppress": false, "request_to_speak_timestamp": nil,
+                ]
+            })
+        }
+        return .object(payload)
+    }
+
+    private func voiceStatePayload(
+        _ request: FakeDiscord.VoiceStateRequest, channelID: String?, session: GatewaySessionState
+    ) -> JSONValue {
+        [
+            "guild_id": .string(request.guildID),
+            "channel_id": channelID.map(JSONValue.string) ?? nil,
+            "user_id": .string(world.options.botUser.id),
+            "member": memberPayload(world.options.botUser),
+            "session_id": .string(session.id),
+            "deaf": false, "mute": false,
+            "self_deaf": .bool(request.selfDeaf), "self_mute": .bool(request.selfMute),
+            "self_video": false, "suppress": false, "request_to_speak_timestamp": nil,
+        ]
+    }
+
+    private func userPayload(_ user: FakeDiscord.User) -> JSONValue {
+        [
+            "id": .string(user.id), "username": .string(user.username), "discriminator": "0",
+            "global_name": nil, "avatar": nil, "bot": .bool(user.bot),
+        ]
+    }
+
+    private func memberPayload(_ user: FakeDiscord.User) -> JSONValue {
+        [
+            "user": userPayload(user), "roles": [], "joined_at": "2024-01-01T00:00:00.000000+00:00",
+            "deaf": false, "mute": false, "flags": 0,
+        ]
+    }
+}
+
+/// `bytes` random bytes as lowercase hex.
+func randomHex(_ bytes: Int) -> String {
+    (0..<bytes).map { _ in
+        let byte = UInt8.random(in: 0...255)
+        return String(byte >> 4, radix: 16) + String(byte & 0xF, radix: 16)
+    }.joined()
+}

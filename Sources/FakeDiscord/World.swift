@@ -1,0 +1,189 @@
+import NIOCore
+import Synchronization
+
+/// A main gateway session: survives reconnects until invalidated; keeps every dispatch for RESUME.
+final class GatewaySessionState {
+    let id: String
+    private(set) var sequence = 0
+    private var log: [(sequence: Int, text: String, name: String)] = []
+    /// The connection currently delivering this session's dispatches.
+    weak var connection: GatewaySession?
+
+    init(id: String) {
+        self.id = id
+    }
+
+    /// Numbers and logs a dispatch, and sends it if a live connection carries the session.
+    func dispatch(_ name: String, _ data: JSONValue) {
+        sequence += 1
+        let text = JSONValue.object(["op": 0, "t": .string(name), "s": .int(Int64(sequence)), "d": data]).text
+        log.append((sequence, text, name))
+        connection?.deliver(text, name: name, sequence: sequence)
+    }
+
+    /// Sends every dispatch after `sequence` again, in order.
+    func replay(after sequence: Int) {
+        for entry in log where entry.sequence > sequence {
+            connection?.deliver(entry.text, name: entry.name, sequence: entry.sequence)
+        }
+    }
+}
+
+/// A voice session for one guild: created by an op 4 join, resumable until invalidated.
+final class VoiceSessionState {
+    let guildID: String
+    let channelID: String
+    let userID: String
+    let sessionID: String
+    let token: String
+    let ssrc: UInt32
+    private(set) var sequence = 0
+    private var log: [(sequence: Int, message: Outgoing)] = []
+    var valid = true
+    /// The connection currently carrying this session.
+    weak var connection: VoiceGatewaySession?
+
+    enum Outgoing {
+        case text(String)
+        case binary([UInt8])
+    }
+
+    init(guildID: String, channelID: String, userID: String, sessionID: String, token: String, ssrc: UInt32) {
+        self.guildID = guildID
+        self.channelID = channelID
+        self.userID = userID
+        self.sessionID = sessionID
+        self.token = token
+        self.ssrc = ssrc
+    }
+
+    /// Starts numbering afresh, as a new IDENTIFY does.
+    func reset() {
+        sequence = 0
+        log = []
+    }
+
+    /// Sends a JSON message with the next sequence number, keeping it for RESUME.
+    func sendJSON(op: Int, _ data: JSONValue) {
+        sequence += 1
+        let text = JSONValue.object(["op": .int(Int64(op)), "d": data, "seq": .int(Int64(sequence))]).text
+        keep(.text(text))
+    }
+
+    /// Sends a binary message [seq u16 BE][op][payload], keeping it for RESUME.
+    func sendBinary(op: UInt8, _ payload: [UInt8]) {
+        sequence += 1
+        let wire = UInt16(truncatingIfNeeded: sequence)
+        keep(.binary([UInt8(wire >> 8), UInt8(wire & 0xFF), op] + payload))
+    }
+
+    /// Sends every kept message after `sequence` again, in order.
+    func replay(after sequence: Int) {
+        for entry in log where entry.sequence > sequence {
+            connection?.deliver(entry.message)
+        }
+    }
+
+    private func keep(_ message: Outgoing) {
+        log.append((sequence, message))
+        connection?.deliver(message)
+    }
+}
+
+/// The whole fake's state. Confined to the fake's single event loop: every access runs there.
+final class World: @unchecked Sendable {
+    let loop: EventLoop
+    let options: FakeDiscord.Options
+    let recorder: FakeDiscord.Recorder
+    var gatewayURL = ""
+    var resumeGatewayURL = ""
+    var voiceEndpoint = ""
+    var udpPort = 0
+    var guilds: [String: FakeDiscord.Guild]
+    var gatewaySessions: [String: GatewaySessionState] = [:]
+    var voiceSessions: [String: VoiceSessionState] = [:]
+    /// Session keys by SSRC; read from the UDP loop, hence locked.
+    let ciphers = CipherTable()
+    var gatewayConnections = 0
+    var voiceConnections = 0
+    var ipDiscoveryDropsLeft: Int
+    weak var currentGateway: GatewaySession?
+    weak var currentVoice: VoiceGatewaySession?
+    private var pending: [FakeDiscord.ScriptedFault]
+    private var rtpCount = 0
+    private var sawFirstPacket = false
+
+    init(loop: EventLoop, options: FakeDiscord.Options, recorder: FakeDiscord.Recorder) {
+        self.loop = loop
+        self.options = options
+        self.recorder = recorder
+        self.guilds = Dictionary(options.guilds.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        self.ipDiscoveryDropsLeft = options.ipDiscovery.dropFirst
+        self.pending = options.faults
+    }
+
+    /// Fires every scripted fault waiting for `trigger`.
+    func fire(_ trigger: FakeDiscord.Trigger) {
+        let due = pending.filter { $0.trigger == trigger }
+        pending.removeAll { $0.trigger == trigger }
+        for scripted in due { inject(scripted.fault) }
+    }
+
+    /// Counts an arrived RTP packet against packet and time triggers.
+    func countPacket() {
+        rtpCount += 1
+        fire(.afterPackets(rtpCount))
+        guard !sawFirstPacket else { return }
+        sawFirstPacket = true
+        for scripted in pending {
+            guard case .afterFirstPacket(let delay) = scripted.trigger else { continue }
+            loop.scheduleTask(in: TimeAmount(delay)) { self.fire(scripted.trigger) }
+        }
+    }
+
+    /// Applies a fault to the current connections.
+    func inject(_ fault: FakeDiscord.Fault) {
+        recorder.record(.faultInjected(fault))
+        switch fault {
+        case .gatewayReconnect:
+            currentGateway?.reconnect()
+        case .gatewayInvalidSession(let resumable):
+            currentGateway?.invalidateSession(resumable: resumable)
+        case .gatewayClose(let code, let reason):
+            currentGateway?.close(code: code, reason: reason)
+        case .gatewayZombie:
+            currentGateway?.zombie = true
+        case .voiceDrop:
+            currentVoice?.drop()
+        case .voiceClose(let code, let reason):
+            currentVoice?.close(code: code, reason: reason)
+        case .voiceZombie:
+            currentVoice?.zombie = true
+        }
+    }
+}
+
+extension TimeAmount {
+    init(_ duration: Duration) {
+        let (seconds, attoseconds) = duration.components
+        self = .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+    }
+}
+
+extension Duration {
+    /// Whole milliseconds, as Discord writes intervals.
+    var milliseconds: Int64 {
+        let (seconds, attoseconds) = components
+        return seconds * 1000 + attoseconds / 1_000_000_000_000_000
+    }
+}
+
+/// Transport ciphers by SSRC, shared between the gateway loop that sets them and the UDP loop.
+final class CipherTable: Sendable {
+    private let table = Mutex<[UInt32: TransportCipher]>([:])
+
+    subscript(ssrc: UInt32) -> TransportCipher? {
+        get { table.withLock { $0[ssrc] } }
+        set { table.withLock { $0[ssrc] = newValue } }
+    }
+}

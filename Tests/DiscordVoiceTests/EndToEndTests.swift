@@ -1,0 +1,357 @@
+import DiscordVoice
+import FakeDiscord
+import Testing
+
+/// The whole path over real TLS WebSockets and UDP against FakeDiscord.
+@Suite(.serialized, .timeLimit(.minutes(1))) struct EndToEndTests {
+    @Test func playsWithAES256GCMEveryFrameDecryptingInOrder() async throws {
+        let harness = try await Harness.start()
+        try await harness.run { harness in
+            try await harness.gateway.connect()
+            let voice = try await harness.gateway.joinVoice(guild: Harness.guild, channel: Harness.party)
+            #expect(await voice.encryptionMode == .aes256GCM)
+            let report = try await voice.play(TestPackets(count: 25))
+            #expect(report.framesSent == 25 && !report.cancelled)
+            try await harness.fake.recorder.waitForLeave(timeout: .seconds(2))
+            try expectCompletePlayback(harness.fake.recorder, count: 25, mode: FakeDiscord.Mode.aes256GCM)
+            let identify = try #require(harness.fake.recorder.voiceIdentifies.first)
+            #expect(identify.maxDaveProtocolVersion == 0)
+            #expect(harness.fake.recorder.identifies.first?.intents == 129)
+        }
+    }
+
+    @Test func playsWithXChaCha20Poly1305WhenAESIsNotOffered() async throws {
+        let harness = try await Harness.start(FakeDiscord.Options(modes: [FakeDiscord.Mode.xChaCha20Poly1305]))
+        try await harness.run { harness in
+            try await harness.gateway.connect()
+            let voice = try await harness.gateway.joinVoice(guild: Harness.guild, channel: Harness.lobby)
+            #expect(await voice.encryptionMode == .xchacha20Poly1305)
+            _ = try await voice.play(TestPackets(count: 25))
+            try await harness.fake.recorder.waitForLeave(timeout: .seconds(2))
+            try expectCompletePlayback(harness.fake.recorder, count: 25, mode: FakeDiscord.Mode.xChaCha20Poly1305)
+        }
+    }
+
+    @Test func autoPickChoosesTheChannelWithMostHumans() async throws {
+        let harness = try await Harness.start()
+        try await harness.run { harness in
+            try await harness.gateway.connect()
+            #expect(try await harness.gateway.busiestVoiceChannel(in: Harness.guild) == Harness.party)
+        }
+    }
+
+    @Test func joinCompletesWhenTheServerUpdateComesFirst() async throws {
+        let harness = try await Harness.start(FakeDiscord.Options(joinResponse: .serverThenState))
+        try await harness.run { harness in
+            try await harness.gateway.connect()
+            let voice = try await harness.gateway.joinVoice(guild: Harness.guild, channel: Harness.party)
+            await voice.leave()
+            #expect(harness.fake.recorder.voiceIdentifies.count == 1)
+        }
+    }
+
+    @Test func badTokenFailsWithTheTokenSentence() async throws {
+        let harness = try await Harness.start(token: "wrong-token")
+        try await harness.run { harness in
+            let error = await #expect(throws: DiscordVoiceError.self) { try await harness.gateway.connect() }
+            #expect(error == .gatewayClosed(.authenticationFailed, reason: "Authentication failed."))
+            #expect(error?.description.contains("token") == true)
+            #expect(error?.description.contains("wrong-token") == false)
+        }
+    }
+
+    @Test func unknownGuildFailsWithItsSentence() async throws {
+        let harness = try await Harness.start()
+        try await harness.run { harness in
+            try await harness.gateway.connect()
+            let error = await #expect(throws: DiscordVoiceError.self) {
+                try await harness.gateway.joinVoice(guild: Snowflake(999), channel: Harness.party)
+            }
+            #expect(error == .unknownGuild(Snowflake(999)))
+        }
+    }
+
+    @Test func guildWithNobodyInVoiceHasNoChannelToPick() async throws {
+        let harness = try await Harness.start(FakeDiscord.Options(guilds: [FakeDiscord.Sample.guild(populated: false)]))
+        try await harness.run { harness in
+            try await harness.gateway.connect()
+            let error = await #expect(throws: DiscordVoiceError.self) {
+                try await harness.gateway.busiestVoiceChannel(in: Harness.guild)
+            }
+            #expect(error == .noPopulatedVoiceChannel(guild: Harness.guild))
+        }
+    }
+
+    @Test func unansweredJoinTimesOutSuggestingCauses() async throws {
+        let harness = try await Harness.start(FakeDiscord.Options(joinResponse: .silence), timeout: .seconds(1))
+        try await harness.run { harness in
+            try await harness.gateway.connect()
+            let error = await #expect(throws: DiscordVoiceError.self) {
+                try await harness.gateway.joinVoice(guild: Harness.guild, channel: Harness.party)
+            }
+            #expect(error == .voiceJoinTimeout(guild: Harness.guild, channel: Harness.party, seconds: 1))
+            try await harness.fake.recorder.waitForLeave(timeout: .seconds(2))
+        }
+    }
+
+    @Test func droppedVoiceSocketResumesAndPlaybackCompletes() async throws {
+        let harness = try await Harness.start(
+            FakeDiscord.Options(faults: [.init(.voiceDrop, at: .afterFirstPacket(.seconds(1)))]))
+        try await harness.run { harness in
+            try await harness.gateway.connect()
+            let voice = try await harness.gateway.joinVoice(guild: Harness.guild, channel: Harness.party)
+            let report = try await voice.play(TestPackets(count: 75))
+            #expect(report.framesSent == 75)
+            try await harness.fake.recorder.waitForLeave(timeout: .seconds(2))
+            let resumes = harness.fake.recorder.voiceResumes
+            #expect(resumes.count == 1 && resumes.first?.accepted == true)
+            #expect(harness.fake.recorder.voiceIdentifies.count == 1)
+            #expect(harness.fake.recorder.rtpPackets.count == 80)
+        }
+    }
+
+    @Test func reconnectDuringJoinResumesAndStillJoins() async throws {
+        let harness = try await Harness.start(FakeDiscord.Options(faults: [.init(.gatewayReconnect, at: .onVoiceJoin)]))
+        try await harness.run { harness in
+            try await harness.gateway.connect()
+            let voice = try await harness.gateway.joinVoice(guild: Harness.guild, channel: Harness.party)
+            _ = try await voice.play(TestPackets(count: 5))
+            #expect(harness.fake.recorder.resumes.first?.accepted == true)
+            #expect(harness.fake.recorder.identifies.count == 1)
+        }
+    }
+
+    @Test func zombieGatewayIsReplacedByAResumedConnection() async throws {
+        let harness = try await Harness.start(
+            FakeDiscord.Options(heartbeatInterval: .milliseconds(200), faults: [.init(.gatewayZombie, at: .afterReady)]))
+        try await harness.run { harness in
+            try await harness.gateway.connect()
+            try await harness.fake.recorder.waitFor("a resume", timeout: .seconds(3)) { events in
+                events.contains { if case .gatewayResume(let r) = $0 { r.accepted } else { false } }
+            }
+            let voice = try await harness.gateway.joinVoice(guild: Harness.guild, channel: Harness.party)
+            await voice.leave()
+            #expect(harness.fake.recorder.identifies.count == 1)
+        }
+    }
+
+    @Test func resumableInvalidSessionResumesInsteadOfIdentifying() async throws {
+        let harness = try await Harness.start(
+            FakeDiscord.Options(faults: [.init(.gatewayInvalidSession(resumable: true), at: .afterReady)]))
+        try await harness.run { harness in
+            try await harness.gateway.connect()
+            try await harness.fake.recorder.waitFor("a resume", timeout: .seconds(3)) { events in
+                events.contains { if case .gatewayResume(let r) = $0 { r.accepted } else { false } }
+            }
+            let voice = try await harness.gateway.joinVoice(guild: Harness.guild, channel: Harness.party)
+            await voice.leave()
+            #expect(harness.fake.recorder.identifies.count == 1)
+        }
+    }
+
+    @Test func nonResumableInvalidSessionIdentifiesAgain() async throws {
+        let harness = try await Harness.start(
+            FakeDiscord.Options(faults: [.init(.gatewayInvalidSession(resumable: false), at: .afterReady)]))
+        try await harness.run { harness in
+            try await harness.gateway.connect()
+            try await harness.fake.recorder.waitFor("a second IDENTIFY", timeout: .seconds(7)) { events in
+                events.filter { if case .gatewayIdentify = $0 { true } else { false } }.count == 2
+            }
+            let voice = try await harness.gateway.joinVoice(guild: Harness.guild, channel: Harness.party)
+            await voice.leave()
+            #expect(harness.fake.recorder.resumes.isEmpty)
+        }
+    }
+
+    @Test func secondConcurrentPlayIsRefused() async throws {
+        let harness = try await Harness.start()
+        try await harness.run { harness in
+            try await harness.gateway.connect()
+            let voice = try await harness.gateway.joinVoice(guild: Harness.guild, channel: Harness.party)
+            let first = Task { try await voice.play(TestPackets(count: 15)) }
+            try await harness.fake.recorder.waitFor("audio", timeout: .seconds(2)) { $0.contains { if case .rtp = $0 { true } else { false } } }
+            let error = await #expect(throws: DiscordVoiceError.self) { try await voice.play(TestPackets(count: 5)) }
+            #expect(error == .alreadyPlaying)
+            #expect(try await first.value.framesSent == 15)
+        }
+    }
+
+    @Test func zombieVoiceSocketIsDroppedAndResumed() async throws {
+        let harness = try await Harness.start(
+            FakeDiscord.Options(
+                voiceHeartbeatInterval: .milliseconds(150), faults: [.init(.voiceZombie, at: .afterSessionDescription)]))
+        try await harness.run { harness in
+            try await harness.gateway.connect()
+            let voice = try await harness.gateway.joinVoice(guild: Harness.guild, channel: Harness.party)
+            let report = try await voice.play(TestPackets(count: 40))
+            #expect(report.framesSent == 40)
+            #expect(harness.fake.recorder.voiceResumes.first?.accepted == true)
+            #expect(harness.fake.recorder.voiceIdentifies.count == 1)
+        }
+    }
+
+    @Test func cancellationSendsSilenceStopsSpeakingAndLeavesWithinHalfASecond() async throws {
+        let harness = try await Harness.start()
+        try await harness.run { harness in
+            try await harness.gateway.connect()
+            let voice = try await harness.gateway.joinVoice(guild: Harness.guild, channel: Harness.party)
+            let player = Task { try await voice.play(TestPackets(count: 1000)) }
+            try await harness.fake.recorder.waitFor("audio", timeout: .seconds(2)) { $0.contains { if case .rtp = $0 { true } else { false } } }
+            try await Task.sleep(for: .milliseconds(300))
+            let cancelledAt = ContinuousClock.now
+            player.cancel()
+            let report = try await player.value
+            let elapsed = ContinuousClock.now - cancelledAt
+            #expect(report.cancelled)
+            #expect(elapsed < .milliseconds(500))
+            try await harness.fake.recorder.waitForLeave(timeout: .milliseconds(500))
+            let packets = harness.fake.recorder.rtpPackets
+            #expect(packets.suffix(5).allSatisfy { $0.payload == [0xF8, 0xFF, 0xFE] })
+            #expect(harness.fake.recorder.speakingStates.last?.speaking == 0)
+        }
+    }
+
+    @Test func voiceClose4017SaysDAVEIsRequired() async throws {
+        let harness = try await Harness.start(
+            FakeDiscord.Options(faults: [.init(.voiceClose(code: 4017, reason: "E2EE/DAVE protocol required"), at: .onSpeaking)]))
+        try await harness.run { harness in
+            try await harness.gateway.connect()
+            let voice = try await harness.gateway.joinVoice(guild: Harness.guild, channel: Harness.party)
+            let error = await #expect(throws: DiscordVoiceError.self) { try await voice.play(TestPackets(count: 50)) }
+            #expect(error?.description.contains("DAVE") == true)
+            #expect(harness.fake.recorder.voiceIdentifies.count == 1)
+            #expect(harness.fake.recorder.voiceResumes.isEmpty)
+        }
+    }
+
+    @Test func voiceClose4014EndsPlaybackWithoutReconnecting() async throws {
+        let harness = try await Harness.start(
+            FakeDiscord.Options(faults: [.init(.voiceClose(code: 4014, reason: "Disconnected."), at: .afterPackets(10))]))
+        try await harness.run { harness in
+            try await harness.gateway.connect()
+            let voice = try await harness.gateway.joinVoice(guild: Harness.guild, channel: Harness.party)
+            let error = await #expect(throws: DiscordVoiceError.self) { try await voice.play(TestPackets(count: 100)) }
+            #expect(error == .voiceClosed(.disconnected, reason: "Disconnected."))
+            #expect(harness.fake.recorder.voiceIdentifies.count == 1)
+            #expect(harness.fake.recorder.voiceResumes.isEmpty)
+        }
+    }
+
+    @Test(arguments: [UInt16(4021), 4022])
+    func voiceClosesThatEndTheCallAreNotRetried(code: UInt16) async throws {
+        let harness = try await Harness.start(
+            FakeDiscord.Options(faults: [.init(.voiceClose(code: code, reason: "ended"), at: .afterPackets(5))]))
+        try await harness.run { harness in
+            try await harness.gateway.connect()
+            let voice = try await harness.gateway.joinVoice(guild: Harness.guild, channel: Harness.party)
+            let error = await #expect(throws: DiscordVoiceError.self) { try await voice.play(TestPackets(count: 100)) }
+            #expect(error == .voiceClosed(VoiceCloseCode(code), reason: "ended"))
+            #expect(harness.fake.recorder.voiceIdentifies.count == 1)
+            #expect(harness.fake.recorder.voiceResumes.isEmpty)
+        }
+    }
+
+    @Test func voiceClose4015ResumesAndFinishes() async throws {
+        let harness = try await Harness.start(
+            FakeDiscord.Options(faults: [.init(.voiceClose(code: 4015, reason: "Voice server crashed."), at: .afterPackets(5))]))
+        try await harness.run { harness in
+            try await harness.gateway.connect()
+            let voice = try await harness.gateway.joinVoice(guild: Harness.guild, channel: Harness.party)
+            let report = try await voice.play(TestPackets(count: 30))
+            #expect(report.framesSent == 30)
+            #expect(harness.fake.recorder.voiceResumes.first?.accepted == true)
+        }
+    }
+
+    @Test func voiceClose4006JoinsAgainOnceAndFinishes() async throws {
+        let harness = try await Harness.start(
+            FakeDiscord.Options(faults: [.init(.voiceClose(code: 4006, reason: "Session is no longer valid."), at: .afterPackets(10))]))
+        try await harness.run { harness in
+            try await harness.gateway.connect()
+            let voice = try await harness.gateway.joinVoice(guild: Harness.guild, channel: Harness.party)
+            let report = try await voice.play(TestPackets(count: 60))
+            #expect(report.framesSent > 10 && report.framesSent <= 60)
+            #expect(harness.fake.recorder.voiceIdentifies.filter(\.accepted).count == 2)
+            #expect(harness.fake.recorder.rtpPackets.suffix(5).allSatisfy { $0.payload == [0xF8, 0xFF, 0xFE] })
+        }
+    }
+
+    @Test func lostIPDiscoveryRequestsAreRetried() async throws {
+        let harness = try await Harness.start(FakeDiscord.Options(ipDiscovery: .init(dropFirst: 2)))
+        try await harness.run { harness in
+            try await harness.gateway.connect()
+            let voice = try await harness.gateway.joinVoice(guild: Harness.guild, channel: Harness.party)
+            await voice.leave()
+            let discoveries = harness.fake.recorder.events.compactMap { if case .ipDiscovery(_, let a) = $0 { a } else { nil } }
+            #expect(discoveries == [false, false, true])
+            #expect(harness.fake.recorder.selectProtocols.first?.address == "127.0.0.1")
+        }
+    }
+
+    @Test func daveMessagesReachTheSeamAndClientsAreTracked() async throws {
+        let harness = try await Harness.start()
+        try await harness.run { harness in
+            try await harness.gateway.connect()
+            let voice = try await harness.gateway.joinVoice(guild: Harness.guild, channel: Harness.party)
+            #expect(await harness.fake.sendVoiceJSON(op: 11, data: #"{"user_ids":["400000000000000002"]}"#))
+            #expect(await harness.fake.sendVoiceBinary(op: 25, payload: [1, 2, 3]))
+            var messages = voice.daveMessages.makeAsyncIterator()
+            let message = try #require(await messages.next())
+            #expect(message.opcode == .dave(25))
+            #expect(message.body == .binary([1, 2, 3]))
+            #expect(await voice.connectedUsers.contains(Snowflake(400_000_000_000_000_002)))
+            try await voice.sendDAVE(opcode: 26, binary: [9, 8])
+            try await harness.fake.recorder.waitFor("op 26", timeout: .seconds(2)) { events in
+                events.contains { $0 == .voiceBinary(op: 26, payload: [9, 8]) }
+            }
+            await voice.leave()
+        }
+    }
+
+    @Test func voiceResumeAcknowledgesTheLastBinarySequenceNumber() async throws {
+        let harness = try await Harness.start()
+        try await harness.run { harness in
+            try await harness.gateway.connect()
+            let voice = try await harness.gateway.joinVoice(guild: Harness.guild, channel: Harness.party)
+            #expect(await harness.fake.sendVoiceBinary(op: 27, payload: [0]))
+            var messages = voice.daveMessages.makeAsyncIterator()
+            let message = try #require(await messages.next())
+            await harness.fake.inject(.voiceDrop)
+            try await harness.fake.recorder.waitFor("a voice resume", timeout: .seconds(3)) { events in
+                events.contains { if case .voiceResume(let r) = $0 { r.accepted } else { false } }
+            }
+            let resume = try #require(harness.fake.recorder.voiceResumes.first)
+            #expect(resume.seqAck.map(Int64.init) == message.sequence)
+            #expect(resume.token != FakeDiscord.Sample.token)
+            await voice.leave()
+        }
+    }
+
+    @Test func pacingHoldsTwentyMillisecondsOverTenSeconds() async throws {
+        let harness = try await Harness.start()
+        try await harness.run { harness in
+            try await harness.gateway.connect()
+            let voice = try await harness.gateway.joinVoice(guild: Harness.guild, channel: Harness.party)
+            let report = try await voice.play(TestPackets(count: 500))
+            let arrivals = harness.fake.recorder.rtpPackets.prefix(500).map(\.arrival)
+            try #require(arrivals.count == 500)
+            let offsets = arrivals.enumerated().map { index, arrival in
+                milliseconds(arrival - arrivals[0] - .milliseconds(20) * index)
+            }
+            let median = offsets.sorted()[offsets.count / 2]
+            let jitter = offsets.map { abs($0 - median) }.sorted()
+            let p99 = jitter[Int(Double(jitter.count - 1) * 0.99)]
+            let drift = abs(offsets[499])
+            print(
+                "pacing over 10 s: arrival jitter p99 \(p99) ms, drift \(drift) ms; send lateness p50 "
+                    + "\(report.lateness.percentile(0.5)), p99 \(report.lateness.percentile(0.99)), max \(report.lateness.maximum)")
+            #expect(p99 <= 5)
+            #expect(drift <= 40)
+        }
+    }
+}
+
+/// A duration in milliseconds as a number, for statistics.
+private func milliseconds(_ duration: Duration) -> Double {
+    duration / .microseconds(1) / 1000
+}

@@ -1,0 +1,103 @@
+import DiscordVoice
+import FakeDiscord
+import Logging
+import Testing
+
+/// A FakeDiscord plus a gateway client pointed at it over real TLS sockets.
+struct Harness {
+    let fake: FakeDiscord
+    let gateway: GatewayClient
+
+    static let guild = Snowflake(FakeDiscord.Sample.guildID)!
+    static let party = Snowflake(FakeDiscord.Sample.partyChannelID)!
+    static let lobby = Snowflake(FakeDiscord.Sample.lobbyChannelID)!
+
+    /// Starts the fake with `options` and a client with `token` (the fake's own by default).
+    static func start(
+        _ options: FakeDiscord.Options = FakeDiscord.Options(), token: String = FakeDiscord.Sample.token,
+        timeout: Duration = .seconds(5)
+    ) async throws -> Harness {
+        let fake = try await FakeDiscord.start(options)
+        var logger = Logger(label: "test.discord")
+        logger.logLevel = .warning
+        let configuration = DiscordVoice.Configuration(
+            token: token, gatewayURL: fake.gatewayURL, caFile: fake.caFilePath, timeout: timeout, logger: logger)
+        do {
+            return Harness(fake: fake, gateway: try GatewayClient(configuration: configuration))
+        } catch {
+            await fake.stop()
+            throw error
+        }
+    }
+
+    /// Connects, runs `body`, then disconnects and stops the fake whatever happened.
+    func run<T: Sendable>(_ body: (Harness) async throws -> T) async throws -> T {
+        do {
+            let result = try await body(self)
+            await gateway.disconnect()
+            await fake.stop()
+            return result
+        } catch {
+            await gateway.disconnect()
+            await fake.stop()
+            throw error
+        }
+    }
+}
+
+/// Opus-like packets numbered so each one can be recognised where it lands.
+struct TestPackets: AsyncSequence, Sendable {
+    typealias Element = [UInt8]
+    let count: Int
+
+    static func packet(_ index: Int) -> [UInt8] {
+        [0xFC, UInt8(index >> 8), UInt8(index & 0xFF), 0x55, 0xAA]
+    }
+
+    struct AsyncIterator: AsyncIteratorProtocol {
+        let count: Int
+        var index = 0
+
+        mutating func next() async -> [UInt8]? {
+            guard index < count else { return nil }
+            defer { index += 1 }
+            return TestPackets.packet(index)
+        }
+    }
+
+    func makeAsyncIterator() -> AsyncIterator { AsyncIterator(count: count) }
+}
+
+extension FakeDiscord.Recorder {
+    /// Waits for an op 4 leave (channel_id null).
+    func waitForLeave(timeout: Duration) async throws {
+        try await waitFor("the leave", timeout: timeout) { events in
+            events.contains { if case .voiceStateUpdate(let r) = $0 { r.channelID == nil } else { false } }
+        }
+    }
+}
+
+/// Checks a finished playback of `count` test packets: every frame decrypted, seq +1 and ts +960,
+/// SPEAKING on before the first audio and off after the last, five silence frames, and a leave.
+func expectCompletePlayback(_ recorder: FakeDiscord.Recorder, count: Int, mode: String) throws {
+    let packets = recorder.rtpPackets
+    #expect(recorder.decryptFailures.isEmpty)
+    #expect(packets.count == count + 5)
+    #expect(packets.allSatisfy { $0.mode == mode && $0.firstByte == 0x80 && $0.payloadType == 0x78 })
+    for (previous, next) in zip(packets, packets.dropFirst()) {
+        #expect(next.sequence == previous.sequence &+ 1)
+        #expect(next.timestamp == previous.timestamp &+ 960)
+    }
+    #expect(packets.prefix(count).map(\.payload) == (0..<count).map(TestPackets.packet))
+    #expect(packets.suffix(5).allSatisfy { $0.payload == [0xF8, 0xFF, 0xFE] })
+    let events = recorder.events
+    let speakingOn = try #require(events.firstIndex { if case .speaking(let s) = $0 { s.speaking == 1 } else { false } })
+    let firstAudio = try #require(events.firstIndex { if case .rtp = $0 { true } else { false } })
+    let lastAudio = try #require(events.lastIndex { if case .rtp = $0 { true } else { false } })
+    let speakingOff = try #require(events.lastIndex { if case .speaking(let s) = $0 { s.speaking == 0 } else { false } })
+    #expect(speakingOn < firstAudio)
+    #expect(speakingOff > lastAudio)
+    let updates = recorder.voiceStateUpdates
+    #expect(updates.first?.selfDeaf == true)
+    #expect(updates.last?.channelID == nil)
+}
