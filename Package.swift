@@ -42,6 +42,7 @@ let package = Package(
         .target(
             name: "DiscordVoice",
             dependencies: [
+                "DAVE",
                 "CSodium",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
