@@ -327,6 +327,19 @@ import Testing
         }
     }
 
+    @Test func stalledSourceSkipsScheduleSlotsAndStillDeliversEveryFrame() async throws {
+        let harness = try await Harness.start()
+        try await harness.run { harness in
+            try await harness.gateway.connect()
+            let voice = try await harness.gateway.joinVoice(guild: Harness.guild, channel: Harness.party)
+            let report = try await voice.play(TestPackets(count: 30, stallBefore: 10, stall: .milliseconds(150)))
+            #expect(report.framesSent == 30)
+            #expect(report.skippedSlots >= 3)
+            try await harness.fake.recorder.waitForLeave(timeout: .seconds(2))
+            try expectCompletePlayback(harness.fake.recorder, count: 30, mode: FakeDiscord.Mode.aes256GCM)
+        }
+    }
+
     @Test func pacingHoldsTwentyMillisecondsOverTenSeconds() async throws {
         let harness = try await Harness.start()
         try await harness.run { harness in

@@ -49,6 +49,10 @@ struct Harness {
 struct TestPackets: AsyncSequence, Sendable {
     typealias Element = [UInt8]
     let count: Int
+    /// The index before which the source stalls once, if any.
+    var stallBefore: Int? = nil
+    /// How long that stall lasts.
+    var stall: Duration = .zero
 
     static func packet(_ index: Int) -> [UInt8] {
         [0xFC, UInt8(index >> 8), UInt8(index & 0xFF), 0x55, 0xAA]
@@ -56,16 +60,19 @@ struct TestPackets: AsyncSequence, Sendable {
 
     struct AsyncIterator: AsyncIteratorProtocol {
         let count: Int
+        let stallBefore: Int?
+        let stall: Duration
         var index = 0
 
         mutating func next() async -> [UInt8]? {
             guard index < count else { return nil }
+            if index == stallBefore { try? await Task.sleep(for: stall) }
             defer { index += 1 }
             return TestPackets.packet(index)
         }
     }
 
-    func makeAsyncIterator() -> AsyncIterator { AsyncIterator(count: count) }
+    func makeAsyncIterator() -> AsyncIterator { AsyncIterator(count: count, stallBefore: stallBefore, stall: stall) }
 }
 
 extension FakeDiscord.Recorder {

@@ -63,10 +63,14 @@ import Testing
         var schedule = FrameSchedule(origin: origin)
         schedule.advance(now: origin + .milliseconds(1))
         schedule.advance(now: origin + .milliseconds(125))
-        #expect(schedule.deadline == origin + .milliseconds(120))
-        #expect(schedule.skippedSlots == 4)
-        schedule.advance(now: origin + .milliseconds(126))
         #expect(schedule.deadline == origin + .milliseconds(140))
+        #expect(schedule.skippedSlots == 5)
+        schedule.advance(now: origin + .milliseconds(141))
+        #expect(schedule.deadline == origin + .milliseconds(160))
+        #expect(schedule.skippedSlots == 5)
+        schedule.advance(now: origin + .milliseconds(201))
+        #expect(schedule.deadline == origin + .milliseconds(220))
+        #expect(schedule.skippedSlots == 7)
     }
 
     @Test func latenessHistogramReportsPercentilesInTenthsOfAMillisecond() {

@@ -1,7 +1,7 @@
 /// Absolute 20 ms send deadlines: slot n is due at origin + n × interval, so no error accumulates.
 ///
-/// After a stall longer than one interval the schedule re-anchors on the current slot instead of
-/// bursting the missed frames.
+/// After a stall longer than one interval the schedule skips to the next slot still ahead instead
+/// of bursting the missed frames.
 public struct FrameSchedule: Sendable {
     /// The instant of slot 0.
     public let origin: ContinuousClock.Instant
@@ -21,14 +21,15 @@ public struct FrameSchedule: Sendable {
     /// When the next frame is due.
     public var deadline: ContinuousClock.Instant { origin + interval * slot }
 
-    /// Moves to the next slot; if `now` is already a full interval past it, jumps to the slot now due.
+    /// Moves to the next slot; if `now` is already a full interval past it, jumps to the first slot at
+    /// least half an interval ahead, so the frames after a stall keep their spacing.
     public mutating func advance(now: ContinuousClock.Instant) {
         slot += 1
         let late = now - deadline
         if late >= interval {
-            let due = Int64((now - origin) / interval)
-            skippedSlots += due - slot
-            slot = due
+            let next = Int64(((now - origin + interval / 2) / interval).rounded(.up))
+            skippedSlots += next - slot
+            slot = next
         }
     }
 }
