@@ -29,7 +29,7 @@ public enum DiscordVoice {
         public var caFile: String?
         /// Limit for each connect-phase wait: gateway READY, guild data, voice join, voice handshake.
         public var timeout: Duration
-        /// The DAVE protocol version announced in voice IDENTIFY; 0 until a DAVE session is attached.
+        /// The DAVE protocol version announced in voice IDENTIFY; 0 turns end-to-end encryption off.
         public var maxDAVEProtocolVersion: Int
         /// Where milestones (info) and redacted payloads (debug) go.
         public var logger: Logger
@@ -37,7 +37,7 @@ public enum DiscordVoice {
         /// A configuration with Discord's gateway and a 15 s connect timeout unless told otherwise.
         public init(
             token: String, gatewayURL: String = DiscordVoice.defaultGatewayURL, caFile: String? = nil,
-            timeout: Duration = .seconds(15), maxDAVEProtocolVersion: Int = 0,
+            timeout: Duration = .seconds(15), maxDAVEProtocolVersion: Int = 1,
             logger: Logger = Logger(label: "scream.discord")
         ) {
             self.token = token

@@ -42,6 +42,8 @@ public enum DiscordVoiceError: Error, Sendable, Hashable, CustomStringConvertibl
     case cancelled
     /// `play` was called while the connection was already playing.
     case alreadyPlaying
+    /// Nobody who could decrypt the bot's end-to-end encrypted audio joined within the connect timeout.
+    case noListener(seconds: Double)
 
     /// One sentence saying what happened and, where it helps, what to do.
     public var description: String {
@@ -90,6 +92,8 @@ public enum DiscordVoiceError: Error, Sendable, Hashable, CustomStringConvertibl
             return "The operation was cancelled."
         case .alreadyPlaying:
             return "This voice connection is already playing; wait for the current playback to finish."
+        case .noListener(let seconds):
+            return "Nobody joined the voice channel within \(Self.format(seconds)) s to hear the scream, so nothing was played."
         }
     }
 

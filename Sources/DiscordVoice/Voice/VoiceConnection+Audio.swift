@@ -36,10 +36,12 @@ extension VoiceConnection {
         guard state == .ready || state == .recovering else { throw DiscordVoiceError.notConnected }
         guard !sender.isRunning else { throw DiscordVoiceError.alreadyPlaying }
         var transform = transform
+        try await waitUntilAudible()
         await sendSpeaking(true)
         sender.start()
         logger.info("playing")
         var iterator = packets.makeAsyncIterator()
+        var opus: [UInt8] = []
         var frame: [UInt8] = []
         var queued = 0
         var cancelled = false
@@ -50,7 +52,8 @@ extension VoiceConnection {
                 }
                 if let failure { throw failure }
                 guard let packet = try await iterator.next(isolation: self) else { break }
-                try transform.transform(packet, into: &frame)
+                try transform.transform(packet, into: &opus)
+                try daveFrame(opus, into: &frame)
                 sender.enqueue(frame)
                 queued += 1
             }

@@ -1,3 +1,4 @@
+import DAVE
 import Logging
 import NIOSSL
 
@@ -60,6 +61,12 @@ public actor VoiceConnection: MessageWaiting {
     var udp: VoiceUDPSocket?
     let sender = RealtimeSender()
     var speaking = false
+    /// The DAVE session, when the bot announced DAVE support.
+    var dave: DAVE.Session?
+    /// What the DAVE session allows for outgoing audio.
+    var daveMode = DAVEFrameMode.passthrough
+    /// The executed epoch's frame encryptor while `daveMode` is `.encrypt`.
+    var daveEncryptor: DAVE.FrameEncryptor?
 
     init(gateway: GatewayClient, server: VoiceServerInfo, configuration: DiscordVoice.Configuration, tls: NIOSSLContext) {
         self.gateway = gateway
@@ -117,9 +124,13 @@ public actor VoiceConnection: MessageWaiting {
         do {
             switch event {
             case .text(let text):
-                handle(try VoiceMessage(text: text))
+                let message = try VoiceMessage(text: text)
+                handle(message)
+                await feedDAVE(message)
             case .binary(let bytes):
-                handle(try VoiceMessage(serverBinary: bytes))
+                let message = try VoiceMessage(serverBinary: bytes)
+                handle(message)
+                await feedDAVE(message)
             case .closed(let code, let reason):
                 await handleClose(code: code, reason: reason)
             }
