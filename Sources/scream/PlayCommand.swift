@@ -76,7 +76,8 @@ struct PlayCommand: AsyncParsableCommand {
             print(summary)
             return
         }
-        let request = try PlayRequest(recipe: invocation.recipe, settings: settings)
-        try await LivePlay.run(request, trap: invocation.trap, logger: invocation.logger)
+        let request = try PlayRequest(recipe: invocation.recipe, settings: settings, environment: ProcessInfo.processInfo.environment)
+        let announce = invocation.announceSeed
+        try await LivePlay.run(request, trap: invocation.trap, logger: invocation.logger, beforePlaying: announce)
     }
 }

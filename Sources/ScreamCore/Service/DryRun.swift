@@ -23,11 +23,14 @@ public struct DryRunSummary: Sendable, Equatable, CustomStringConvertible {
 public enum DryRun {
     /// Runs the preview; with `preview` set the packets are also saved there as Ogg Opus.
     ///
+    /// The scream is rendered as 48 kHz stereo, as `play` sends it (see ``ScreamRecipe/forDiscord``).
+    ///
     /// `beforeRendering` runs once the preview file is open and the synthesizer started.
     public static func run(
         recipe: ScreamRecipe, bitrate: Int, backend: Backend, preview: String?,
         trap: SignalTrap, progress: ProgressBar, logger: Logger, beforeRendering: () -> Void = {}
     ) throws -> DryRunSummary {
+        let recipe = recipe.forDiscord
         logger.info("dry run: encoding \(recipe.origin) without connecting to Discord")
         if preview?.isEmpty == true {
             throw ServiceError.emptyOutputPath

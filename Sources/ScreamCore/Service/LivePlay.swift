@@ -1,8 +1,9 @@
+import DiscordVoice
 import Logging
 
 /// One `scream play` request for a real Discord voice channel.
 public struct PlayRequest: Sendable {
-    /// The scream to play.
+    /// The scream to play, as 48 kHz stereo (see ``ScreamRecipe/forDiscord``).
     public var recipe: ScreamRecipe
     /// The guild (server) to join.
     public var guildID: UInt64
@@ -12,31 +13,142 @@ public struct PlayRequest: Sendable {
     public var token: String
     /// Opus bitrate in bits per second.
     public var bitrate: Int
-    /// How long connecting may take, in seconds.
+    /// How long each connect step may take, in seconds.
     public var timeout: Double
     /// The synthesizer.
     public var backend: Backend
+    /// The main gateway URL (`SCREAM_GATEWAY_URL`, else Discord's).
+    public var gatewayURL: String
+    /// A PEM file of extra trusted CAs (`SCREAM_CA_FILE`).
+    public var caFile: String?
 
-    /// Builds a request from resolved settings; a missing guild or token is an error.
-    public init(recipe: ScreamRecipe, settings: Settings) throws {
+    /// Builds a request from resolved settings and the environment; a missing guild or token is an error.
+    ///
+    /// The recipe is played as 48 kHz stereo whatever its parameters say, since that is the
+    /// only format Discord voice carries.
+    public init(recipe: ScreamRecipe, settings: Settings, environment: [String: String]) throws {
         guard let guildID = settings.guildID else { throw ServiceError.missingGuild }
         guard let token = settings.token else { throw ServiceError.missingToken }
-        self.recipe = recipe
+        self.recipe = recipe.forDiscord
         self.guildID = guildID
         self.channelID = settings.channelID
         self.token = token
         self.bitrate = settings.bitrate
         self.timeout = settings.timeout
         self.backend = settings.backend
+        self.gatewayURL = environment["SCREAM_GATEWAY_URL"].flatMap { $0.isEmpty ? nil : $0 } ?? DiscordVoice.defaultGatewayURL
+        self.caFile = environment["SCREAM_CA_FILE"].flatMap { $0.isEmpty ? nil : $0 }
     }
 }
 
-/// Plays a scream into a Discord voice channel.
+/// What a finished play did.
+public struct PlaySummary: Sendable, Equatable {
+    /// The voice channel the scream went to.
+    public var channelID: UInt64
+    /// Opus frames sent, not counting the closing silence.
+    public var frames: Int
+}
+
+/// Plays a scream into a Discord voice channel: connect, join, stream, leave.
+///
+/// Packets are encoded as the sender asks for them, a few frames ahead of the 20 ms
+/// schedule, so nothing waits for the whole scream to render. A SIGINT or SIGTERM stops the
+/// audio, sends the closing silence, turns speaking off and leaves the channel before
+/// ``ServiceError/playInterrupted(signal:)`` is thrown.
 public enum LivePlay {
-    /// Joins, plays and leaves. This build has no Discord client, so it always fails with
-    /// ``ServiceError/livePlayUnavailable``.
-    public static func run(_ request: PlayRequest, trap: SignalTrap, logger: Logger) async throws {
-        logger.info("play: guild \(request.guildID), channel \(request.channelID.map(String.init) ?? "auto"), \(request.recipe.origin)")
-        throw ServiceError.livePlayUnavailable
+    /// How often the signal trap is checked while playing.
+    static let signalPollInterval: Duration = .milliseconds(10)
+
+    /// Joins, plays and leaves; `beforePlaying` runs once the bot is in the channel.
+    @discardableResult
+    public static func run(
+        _ request: PlayRequest, trap: SignalTrap, logger: Logger, beforePlaying: @escaping @Sendable () -> Void = {}
+    ) async throws -> PlaySummary {
+        logger.info(
+            "play: guild \(request.guildID), channel \(request.channelID.map(String.init) ?? "auto"), \(request.recipe.origin)")
+        let outcome: Result<PlaySummary, any Error> = await withTaskGroup(of: Result<PlaySummary, any Error>?.self) { group in
+            group.addTask {
+                do {
+                    return .success(try await session(request, logger: logger, beforePlaying: beforePlaying))
+                } catch {
+                    return .failure(error)
+                }
+            }
+            group.addTask {
+                while trap.signal == nil {
+                    guard (try? await Task.sleep(for: signalPollInterval)) != nil else { return nil }
+                }
+                return nil
+            }
+            var outcome: Result<PlaySummary, any Error> = .failure(ServiceError.interrupted(signal: 0))
+            while let next = await group.next() {
+                if let next {
+                    outcome = next
+                }
+                group.cancelAll()
+            }
+            return outcome
+        }
+        if let signal = trap.signal {
+            throw ServiceError.playInterrupted(signal: signal)
+        }
+        do {
+            return try outcome.get()
+        } catch let error as DiscordVoiceError {
+            throw ServiceError.discord(error)
+        }
+    }
+
+    private static func session(
+        _ request: PlayRequest, logger: Logger, beforePlaying: @Sendable () -> Void
+    ) async throws -> PlaySummary {
+        let configuration = DiscordVoice.Configuration(
+            token: request.token, gatewayURL: request.gatewayURL, caFile: request.caFile,
+            timeout: .milliseconds(Int64((request.timeout * 1000).rounded())), logger: logger)
+        let gateway = try GatewayClient(configuration: configuration)
+        do {
+            try await gateway.connect()
+            let guild = Snowflake(request.guildID)
+            let channel: Snowflake
+            if let channelID = request.channelID {
+                channel = Snowflake(channelID)
+            } else {
+                channel = try await gateway.busiestVoiceChannel(in: guild)
+                logger.info("picked voice channel \(channel), the busiest in guild \(guild)")
+            }
+            let report = try await play(request, in: gateway, guild: guild, channel: channel, logger: logger, beforePlaying: beforePlaying)
+            await gateway.disconnect()
+            return PlaySummary(channelID: channel.rawValue, frames: report.framesSent)
+        } catch {
+            await gateway.disconnect()
+            throw error
+        }
+    }
+
+    private static func play(
+        _ request: PlayRequest, in gateway: GatewayClient, guild: Snowflake, channel: Snowflake, logger: Logger,
+        beforePlaying: @Sendable () -> Void
+    ) async throws -> PlaybackReport {
+        let params = request.recipe.params
+        switch request.backend {
+        case .native:
+            return try await stream({ ScreamGenerator(params: params) }, request, in: gateway, guild: guild, channel: channel, logger: logger, beforePlaying: beforePlaying)
+        case .ffmpeg:
+            return try await stream({ try FFmpegGenerator(params: params) }, request, in: gateway, guild: guild, channel: channel, logger: logger, beforePlaying: beforePlaying)
+        }
+    }
+
+    /// Starts the synthesizer, joins `channel` and streams the packets; a broken backend
+    /// fails before the bot joins.
+    private static func stream<Source: PCMSource>(
+        _ makeSource: () throws -> Source, _ request: PlayRequest, in gateway: GatewayClient,
+        guild: Snowflake, channel: Snowflake, logger: Logger, beforePlaying: @Sendable () -> Void
+    ) async throws -> PlaybackReport {
+        let packets = try OpusPacketSequence(source: makeSource(), frames: request.recipe.params.sampleCount, bitrate: request.bitrate)
+        let frames = packets.frameCount
+        let voice = try await gateway.joinVoice(guild: guild, channel: channel)
+        beforePlaying()
+        logger.info("playing \(request.recipe.origin): \(frames) frames")
+        return try await voice.play(packets)
     }
 }

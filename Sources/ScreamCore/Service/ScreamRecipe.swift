@@ -58,4 +58,14 @@ public struct ScreamRecipe: Sendable, Equatable {
         try params.validate()
         return ScreamRecipe(params: params, origin: origin)
     }
+
+    /// The same scream as 48 kHz stereo, the only format Discord voice carries.
+    ///
+    /// `play` and its dry run use this whatever sample rate and channel count the parameters ask for.
+    public var forDiscord: ScreamRecipe {
+        var params = self.params
+        params.sampleRate = 48_000
+        params.channels = 2
+        return ScreamRecipe(params: params, origin: origin)
+    }
 }

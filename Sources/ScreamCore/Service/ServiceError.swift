@@ -1,3 +1,5 @@
+import DiscordVoice
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -24,8 +26,10 @@ public enum ServiceError: Error, Sendable, Equatable, CustomStringConvertible {
     case missingGuild
     /// `play` needs a bot token.
     case missingToken
-    /// Live Discord playback is not part of this build.
-    case livePlayUnavailable
+    /// A SIGINT or SIGTERM stopped `play`; the bot left the channel first.
+    case playInterrupted(signal: Int32)
+    /// Discord refused or failed the connection, the join or the playback.
+    case discord(DiscordVoiceError)
 
     public var description: String {
         switch self {
@@ -42,24 +46,41 @@ public enum ServiceError: Error, Sendable, Equatable, CustomStringConvertible {
         case .formatContradictsExtension(let format, let path):
             "--format \(format.rawValue) contradicts the extension of \(path); drop --format or name the file .\(format.rawValue)."
         case .interrupted(let signal):
-            "interrupted by \(signal == SIGTERM ? "SIGTERM" : "SIGINT"); no output file was left behind."
+            "interrupted by \(Self.name(of: signal)); no output file was left behind."
         case .missingGuild:
             "no guild id given; pass --guild ID (or GUILD as the first argument) or set SCREAM_GUILD_ID."
         case .missingToken:
             "no Discord bot token given; pass --token, set DISCORD_TOKEN or add token to the config file."
-        case .livePlayUnavailable:
-            "live play in a Discord voice channel is not available in this build; use --dry-run to preview the scream."
+        case .playInterrupted(let signal):
+            "interrupted by \(Self.name(of: signal)); the bot stopped screaming and left the voice channel."
+        case .discord(let error):
+            error.description
         }
     }
 
     /// The process exit status for this error: 128 + the signal for interruptions, 2 for
-    /// problems with what the user asked for, 1 for everything else.
+    /// problems with what the user asked for (a rejected token or ids the bot cannot use
+    /// count), 1 for everything else.
     public var exitStatus: Int32 {
         switch self {
-        case .interrupted(let signal): 128 + signal
-        case .livePlayUnavailable: 1
+        case .interrupted(let signal), .playInterrupted(let signal): 128 + signal
+        case .discord(let error): Self.isInputProblem(error) ? 2 : 1
         default: 2
         }
+    }
+
+    private static func isInputProblem(_ error: DiscordVoiceError) -> Bool {
+        switch error {
+        case .gatewayClosed(.authenticationFailed, _), .unknownGuild, .unknownChannel, .notAVoiceChannel, .invalidURL,
+            .caFileUnreadable:
+            true
+        default:
+            false
+        }
+    }
+
+    private static func name(of signal: Int32) -> String {
+        signal == SIGTERM ? "SIGTERM" : "SIGINT"
     }
 
     private static func joined(_ folder: String, _ name: String) -> String {

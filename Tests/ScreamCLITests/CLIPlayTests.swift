@@ -1,0 +1,242 @@
+import FakeDiscord
+import Foundation
+import Synchronization
+import Testing
+
+/// `scream play` against a local fake Discord: the real binary, real sockets, TLS from a test CA.
+///
+/// The fake decrypts every RTP packet with the session key and records every message, so the
+/// tests check the wire behaviour a user's bot would show on Discord.
+@Suite struct CLIPlayTests {
+    typealias Sample = FakeDiscord.Sample
+    static let silence: [UInt8] = [0xF8, 0xFF, 0xFE]
+
+    /// Runs `scream play arguments` against `fake` with the sample token, on a thread of its
+    /// own so the fake and other tests keep the shared executor.
+    private func play(
+        _ arguments: [String], against fake: FakeDiscord, token: String = Sample.token, timeout: Double = 60,
+        whileRunning: (@Sendable (Process) -> Void)? = nil
+    ) async throws -> ProcessResult {
+        let folder = try scratchFolder()
+        let environment = fake.environment.merging(["DISCORD_TOKEN": token]) { _, new in new }
+        return try await withCheckedThrowingContinuation { continuation in
+            Thread {
+                continuation.resume(with: Result {
+                    try ScreamBinary.run(["play"] + arguments, in: folder, environment: environment, timeout: timeout, whileRunning: whileRunning)
+                })
+            }.start()
+        }
+    }
+
+    /// The number in the `playing ...: N frames` log line.
+    private func announcedFrames(in log: String) -> Int? {
+        let line = log.split(separator: "\n").first { $0.contains(" playing ") && $0.hasSuffix(" frames") }
+        return line.flatMap { Int($0.split(separator: " ").dropLast().last ?? "") }
+    }
+
+    /// Position of the first event matching `predicate`.
+    private func index(in events: [FakeDiscord.Event], _ predicate: (FakeDiscord.Event) -> Bool) -> Int? {
+        events.firstIndex(where: predicate)
+    }
+
+    /// Checks one whole call: SPEAKING 1 before the first audio, every packet decrypted in
+    /// `mode` with RTP seq +1 and timestamp +960, `frames` audio packets then five silence
+    /// frames, SPEAKING 0, and the op 4 leave last.
+    private func expectCleanCall(_ recorder: FakeDiscord.Recorder, mode: String, frames: Int, channel: String) {
+        let events = recorder.events
+        let packets = recorder.rtpPackets
+        #expect(recorder.decryptFailures.isEmpty)
+        #expect(recorder.selectProtocols.map(\.mode) == [mode])
+        #expect(recorder.voiceStateUpdates.map(\.channelID) == [channel, nil])
+        #expect(recorder.voiceStateUpdates.first?.selfDeaf == true)
+        #expect(packets.count == frames + 5)
+        #expect(packets.allSatisfy { $0.mode == mode && $0.firstByte == 0x80 && $0.payloadType == 0x78 })
+        #expect(Set(packets.map(\.ssrc)) == [FakeDiscord.Options().ssrc])
+        for (previous, next) in zip(packets, packets.dropFirst()) {
+            #expect(next.sequence == previous.sequence &+ 1)
+            #expect(next.timestamp == previous.timestamp &+ 960)
+            #expect(next.nonce == previous.nonce &+ 1)
+        }
+        #expect(packets.suffix(5).allSatisfy { $0.payload == Self.silence })
+        #expect(!packets.dropLast(5).contains { $0.payload == Self.silence })
+        #expect(recorder.speakingStates.map(\.speaking) == [1, 0])
+        let speakingOn = index(in: events) { if case .speaking(let s) = $0 { s.speaking != 0 } else { false } }
+        let firstAudio = index(in: events) { if case .rtp = $0 { true } else { false } }
+        let speakingOff = index(in: events) { if case .speaking(let s) = $0 { s.speaking == 0 } else { false } }
+        let lastAudio = events.lastIndex { if case .rtp = $0 { true } else { false } }
+        let leave = index(in: events) { if case .voiceStateUpdate(let r) = $0 { r.channelID == nil } else { false } }
+        #expect(speakingOn != nil && firstAudio != nil && speakingOn! < firstAudio!)
+        #expect(lastAudio != nil && speakingOff != nil && lastAudio! < speakingOff!)
+        #expect(leave != nil && speakingOff! < leave!)
+    }
+
+    @Test(arguments: [
+        ([FakeDiscord.Mode.aes256GCM, FakeDiscord.Mode.xChaCha20Poly1305], FakeDiscord.Mode.aes256GCM),
+        ([FakeDiscord.Mode.xChaCha20Poly1305], FakeDiscord.Mode.xChaCha20Poly1305),
+    ])
+    func playStreamsEveryFrameEncryptedThenSilenceAndLeaves(offered: [String], expected: String) async throws {
+        try await FakeDiscord.withRunning(FakeDiscord.Options(modes: offered)) { fake in
+            let result = try await play(
+                ["--guild", Sample.guildID, "--channel", Sample.partyChannelID, "--preset", "classic", "--duration", "0.5s", "-v"],
+                against: fake)
+            #expect(result.status == 0)
+            #expect(result.stdout.isEmpty)
+            #expect(result.stderr.contains("gateway connected as scream-bot"))
+            #expect(result.stderr.contains("joined voice channel Party"))
+            #expect(result.stderr.contains("left voice channel \(Sample.partyChannelID)"))
+            let frames = try #require(announcedFrames(in: result.stderr))
+            expectCleanCall(fake.recorder, mode: expected, frames: frames, channel: Sample.partyChannelID)
+            #expect(fake.recorder.identifies.map(\.token) == [Sample.token])
+            #expect(fake.recorder.identifies.first.map { $0.intents & (1 | 128) } == 129)
+        }
+    }
+
+    @Test func playSendsExactlyThePacketsTheDryRunCounts() async throws {
+        try await FakeDiscord.withRunning { fake in
+            let arguments = ["--guild", Sample.guildID, "--channel", Sample.lobbyChannelID, "--seed", "11", "--duration", "0.4s"]
+            let result = try await play(arguments, against: fake)
+            #expect(result.status == 0)
+            #expect(result.stderr == "seed: 11\n")
+            let dryRun = try ScreamBinary.run(["play"] + arguments + ["--dry-run"], in: try scratchFolder())
+            let audio = fake.recorder.rtpPackets.dropLast(5)
+            let bytes = audio.reduce(0) { $0 + $1.payload.count }
+            #expect(dryRun.stdoutText.hasPrefix("dry run: seed 11, 0.4s, \(audio.count) frames, \(bytes) bytes, "))
+        }
+    }
+
+    @Test func withoutAChannelTheBusiestVoiceChannelIsJoined() async throws {
+        try await FakeDiscord.withRunning { fake in
+            let result = try await play(["--guild", Sample.guildID, "--preset", "whisper", "--duration", "0.3s", "-v"], against: fake)
+            #expect(result.status == 0)
+            #expect(result.stderr.contains("picked voice channel \(Sample.partyChannelID)"))
+            let frames = try #require(announcedFrames(in: result.stderr))
+            expectCleanCall(fake.recorder, mode: FakeDiscord.Mode.aes256GCM, frames: frames, channel: Sample.partyChannelID)
+        }
+    }
+
+    @Test func positionalGuildAndChannelJoinThatChannel() async throws {
+        try await FakeDiscord.withRunning { fake in
+            let result = try await play([Sample.guildID, Sample.emptyChannelID, "--preset", "robot", "--duration", "0.2s"], against: fake)
+            #expect(result.status == 0)
+            #expect(fake.recorder.voiceStateUpdates.map(\.channelID) == [Sample.emptyChannelID, nil])
+        }
+    }
+
+    /// A request Discord turns down, and the sentence and status that must come back.
+    struct Refusal: Sendable, CustomTestStringConvertible {
+        var name: String
+        var arguments: [String]
+        var token = Sample.token
+        var populated = true
+        var silentJoin = false
+        var message: String
+        var status: Int32
+
+        var testDescription: String { name }
+    }
+
+    static let refusals: [Refusal] = [
+        Refusal(
+            name: "bad token", arguments: ["--guild", Sample.guildID], token: "not-the-token.MTAw.wrong",
+            message: "Discord rejected the bot token (close code 4004); check the token from the Developer Portal.", status: 2),
+        Refusal(
+            name: "unknown guild", arguments: ["--guild", "200000000000000099"],
+            message: "The bot is not in guild 200000000000000099; check the guild id and that the bot was invited to it.",
+            status: 2),
+        Refusal(
+            name: "no populated channel", arguments: ["--guild", Sample.guildID], populated: false,
+            message: "No voice channel in guild \(Sample.guildID) has anyone in it; pass --channel to pick one.", status: 1),
+        Refusal(
+            name: "unknown channel", arguments: ["--guild", Sample.guildID, "--channel", "300000000000000099"],
+            message: "Guild \(Sample.guildID) has no channel 300000000000000099; check the channel id.", status: 2),
+        Refusal(
+            name: "text channel", arguments: ["--guild", Sample.guildID, "--channel", Sample.textChannelID],
+            message: "Channel \(Sample.textChannelID) is not a voice channel.", status: 2),
+        Refusal(
+            name: "join never confirmed", arguments: ["--guild", Sample.guildID, "--channel", Sample.lobbyChannelID, "--timeout", "1s"],
+            silentJoin: true,
+            message: "Discord did not confirm joining voice channel \(Sample.lobbyChannelID) in guild \(Sample.guildID) within 1 s; "
+                + "the bot may lack the Connect or Speak permission, the channel may be full, or the ids may be wrong.",
+            status: 1),
+    ]
+
+    @Test(arguments: refusals)
+    func refusedRequestPrintsOneSentenceAndSendsNoAudio(_ refusal: Refusal) async throws {
+        let options = FakeDiscord.Options(
+            guilds: [Sample.guild(populated: refusal.populated)], joinResponse: refusal.silentJoin ? .silence : .stateThenServer)
+        try await FakeDiscord.withRunning(options) { fake in
+            let result = try await play(refusal.arguments + ["--duration", "0.2s"], against: fake, token: refusal.token)
+            #expect(result.status == refusal.status)
+            #expect(result.stderr == "error: \(refusal.message)\n")
+            #expect(result.stdout.isEmpty)
+            #expect(fake.recorder.rtpPackets.isEmpty)
+        }
+    }
+
+    @Test func unreachableGatewayIsARuntimeFailureInOneLine() throws {
+        let result = try ScreamBinary.run(
+            ["play", "--guild", Sample.guildID, "--timeout", "2s"], in: try scratchFolder(),
+            environment: ["DISCORD_TOKEN": Sample.token, "SCREAM_GATEWAY_URL": "ws://127.0.0.1:1/"])
+        #expect(result.status == 1)
+        #expect(result.stderr.hasPrefix("error: Could not connect to ws://127.0.0.1:1/ ("))
+        #expect(result.stderr.split(separator: "\n").count == 1)
+    }
+
+    @Test func tokenNeverAppearsInOutputEvenAtDebugLevel() async throws {
+        try await FakeDiscord.withRunning { fake in
+            let result = try await play(
+                ["--guild", Sample.guildID, "--channel", Sample.lobbyChannelID, "--preset", "classic", "--duration", "0.2s",
+                 "--log-level", "debug"], against: fake)
+            #expect(result.status == 0)
+            #expect(result.stderr.contains("token=<redacted>"))
+            #expect(result.stderr.contains("\"token\":\"[redacted]\""))
+            #expect(result.stderr.contains("\"secret_key\":\"[redacted]\""))
+            #expect(!result.stderr.contains(Sample.token) && !result.stdoutText.contains(Sample.token))
+            let voiceToken = try #require(fake.recorder.voiceIdentifies.first?.token)
+            #expect(!result.stderr.contains(voiceToken))
+        }
+    }
+
+    @Test(arguments: [(SIGINT, "SIGINT"), (SIGTERM, "SIGTERM")])
+    func signalMidPlaySendsSilenceAndLeavesWithinHalfASecond(signal: Int32, name: String) async throws {
+        try await FakeDiscord.withRunning { fake in
+            let recorder = fake.recorder
+            let sent = Moment()
+            let result = try await play(
+                ["--guild", Sample.guildID, "--channel", Sample.partyChannelID, "--preset", "classic", "--duration", "20s"],
+                against: fake
+            ) { process in
+                let deadline = Date().addingTimeInterval(30)
+                while recorder.rtpPackets.count < 10, Date() < deadline {
+                    Thread.sleep(forTimeInterval: 0.01)
+                }
+                sent.mark()
+                kill(process.processIdentifier, signal)
+            }
+            let exited = ContinuousClock.now
+            let signalled = try #require(sent.instant)
+            #expect(result.status == 128 + signal)
+            #expect(result.stderr == "error: interrupted by \(name); the bot stopped screaming and left the voice channel.\n")
+            let packets = recorder.rtpPackets
+            #expect(packets.count < 200)
+            #expect(recorder.decryptFailures.isEmpty)
+            #expect(packets.suffix(5).allSatisfy { $0.payload == Self.silence })
+            #expect(recorder.speakingStates.map(\.speaking) == [1, 0])
+            #expect(recorder.voiceStateUpdates.map(\.channelID) == [Sample.partyChannelID, nil])
+            let lastSilence = try #require(packets.last?.arrival)
+            #expect(lastSilence - signalled < .milliseconds(500))
+            #expect(exited - signalled < .seconds(1))
+        }
+    }
+}
+
+/// An instant one thread records and another reads.
+final class Moment: Sendable {
+    private let value = Mutex<ContinuousClock.Instant?>(nil)
+
+    /// Records now.
+    func mark() { value.withLock { $0 = .now } }
+
+    /// The recorded instant, if any.
+    var instant: ContinuousClock.Instant? { value.withLock { $0 } }
+}
