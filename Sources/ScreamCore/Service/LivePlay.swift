@@ -66,36 +66,29 @@ public enum LivePlay {
     ) async throws -> PlaySummary {
         logger.info(
             "play: guild \(request.guildID), channel \(request.channelID.map(String.init) ?? "auto"), \(request.recipe.origin)")
-        let outcome: Result<PlaySummary, any Error> = await withTaskGroup(of: Result<PlaySummary, any Error>?.self) { group in
-            group.addTask {
-                do {
-                    return .success(try await session(request, logger: logger, beforePlaying: beforePlaying))
-                } catch {
-                    return .failure(error)
-                }
-            }
-            group.addTask {
-                while trap.signal == nil {
-                    guard (try? await Task.sleep(for: signalPollInterval)) != nil else { return nil }
-                }
-                return nil
-            }
-            var outcome: Result<PlaySummary, any Error> = .failure(ServiceError.interrupted(signal: 0))
-            while let next = await group.next() {
-                if let next {
-                    outcome = next
-                }
-                group.cancelAll()
-            }
-            return outcome
-        }
-        if let signal = trap.signal {
-            throw ServiceError.playInterrupted(signal: signal)
-        }
         do {
-            return try outcome.get()
+            let summary = try await withThrowingTaskGroup(of: PlaySummary?.self) { group in
+                group.addTask { try await session(request, logger: logger, beforePlaying: beforePlaying) }
+                group.addTask {
+                    _ = await trap.waitForSignal(polling: signalPollInterval)
+                    return nil
+                }
+                var summary: PlaySummary?
+                for try await finished in group {
+                    summary = summary ?? finished
+                    group.cancelAll()
+                }
+                return summary
+            }
+            if let signal = trap.signal { throw ServiceError.playInterrupted(signal: signal) }
+            guard let summary else { throw DiscordVoiceError.cancelled }
+            return summary
         } catch let error as DiscordVoiceError {
+            if let signal = trap.signal { throw ServiceError.playInterrupted(signal: signal) }
             throw ServiceError.discord(error)
+        } catch {
+            if let signal = trap.signal { throw ServiceError.playInterrupted(signal: signal) }
+            throw error
         }
     }
 

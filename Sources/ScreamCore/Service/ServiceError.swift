@@ -52,7 +52,7 @@ public enum ServiceError: Error, Sendable, Equatable, CustomStringConvertible {
         case .missingToken:
             "no Discord bot token given; pass --token, set DISCORD_TOKEN or add token to the config file."
         case .playInterrupted(let signal):
-            "interrupted by \(Self.name(of: signal)); the bot stopped screaming and left the voice channel."
+            "interrupted by \(Self.name(of: signal)); the bot left the voice channel."
         case .discord(let error):
             error.description
         }

@@ -41,6 +41,14 @@ public final class SignalTrap: @unchecked Sendable {
         if let signal { throw ServiceError.interrupted(signal: signal) }
     }
 
+    /// Waits until a signal is caught, checking every `interval`; `nil` when the task is cancelled first.
+    public func waitForSignal(polling interval: Duration) async -> Int32? {
+        while true {
+            if let signal { return signal }
+            guard (try? await Task.sleep(for: interval)) != nil else { return nil }
+        }
+    }
+
     /// Names the temporary file to delete if the process has to exit on its own; `nil` clears it.
     func guardTemporaryFile(_ path: String?) {
         lock.withLock { temporaryFile = path }
