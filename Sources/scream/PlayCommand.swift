@@ -10,7 +10,9 @@ struct PlayCommand: AsyncParsableCommand {
         discussion: """
             The bot joins the channel (without --channel, the voice channel with the most
             people), screams and leaves. The token comes from --token, DISCORD_TOKEN or the
-            config file. --dry-run needs neither token nor network: it renders and encodes
+            config file; the bot needs View Channel, Connect and Speak in the channel.
+            Ctrl-C or SIGTERM stops the scream and leaves the channel before exiting (130,
+            143). --dry-run needs neither token nor network: it renders and encodes
             exactly the Opus packets that would be sent and prints a one-line summary.
 
             Examples:

@@ -105,6 +105,16 @@ import Testing
         }
     }
 
+    @Test func tokenWithTheHTTPBotPrefixIsSentBare() async throws {
+        try await FakeDiscord.withRunning { fake in
+            let result = try await play(
+                ["--guild", Sample.guildID, "--channel", Sample.lobbyChannelID, "--preset", "robot", "--duration", "0.2s"],
+                against: fake, token: "Bot " + Sample.token)
+            #expect(result.status == 0)
+            #expect(fake.recorder.identifies.map(\.token) == [Sample.token])
+        }
+    }
+
     @Test func withoutAChannelTheBusiestVoiceChannelIsJoined() async throws {
         try await FakeDiscord.withRunning { fake in
             let result = try await play(["--guild", Sample.guildID, "--preset", "whisper", "--duration", "0.3s", "-v"], against: fake)

@@ -9,7 +9,7 @@ public struct PlayRequest: Sendable {
     public var guildID: UInt64
     /// The voice channel; `nil` picks the busiest one.
     public var channelID: UInt64?
-    /// The bot token; never logged.
+    /// The bot token without any `Bot ` prefix; never logged.
     public var token: String
     /// Opus bitrate in bits per second.
     public var bitrate: Int
@@ -25,14 +25,15 @@ public struct PlayRequest: Sendable {
     /// Builds a request from resolved settings and the environment; a missing guild or token is an error.
     ///
     /// The recipe is played as 48 kHz stereo whatever its parameters say, since that is the
-    /// only format Discord voice carries.
+    /// only format Discord voice carries. A token pasted with the `Bot ` prefix of Discord's
+    /// HTTP API is accepted; the gateway wants it bare.
     public init(recipe: ScreamRecipe, settings: Settings, environment: [String: String]) throws {
         guard let guildID = settings.guildID else { throw ServiceError.missingGuild }
         guard let token = settings.token else { throw ServiceError.missingToken }
         self.recipe = recipe.forDiscord
         self.guildID = guildID
         self.channelID = settings.channelID
-        self.token = token
+        self.token = token.hasPrefix("Bot ") ? String(token.dropFirst(4)) : token
         self.bitrate = settings.bitrate
         self.timeout = settings.timeout
         self.backend = settings.backend
@@ -111,6 +112,9 @@ public enum LivePlay {
             }
             let report = try await play(request, in: gateway, guild: guild, channel: channel, logger: logger, beforePlaying: beforePlaying)
             await gateway.disconnect()
+            if report.skippedSlots > 0 {
+                logger.info("the sender fell behind and skipped \(report.skippedSlots) 20 ms slots")
+            }
             return PlaySummary(channelID: channel.rawValue, frames: report.framesSent)
         } catch {
             await gateway.disconnect()
