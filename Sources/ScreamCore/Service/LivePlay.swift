@@ -42,14 +42,6 @@ public struct PlayRequest: Sendable {
     }
 }
 
-/// What a finished play did.
-public struct PlaySummary: Sendable, Equatable {
-    /// The voice channel the scream went to.
-    public var channelID: UInt64
-    /// Opus frames sent, not counting the closing silence.
-    public var frames: Int
-}
-
 /// Plays a scream into a Discord voice channel: connect, join, stream, leave.
 ///
 /// Packets are encoded as the sender asks for them, a few frames ahead of the 20 ms
@@ -61,29 +53,31 @@ public enum LivePlay {
     static let signalPollInterval: Duration = .milliseconds(10)
 
     /// Joins, plays and leaves; `beforePlaying` runs once the bot is in the channel.
+    ///
+    /// Returns what the sender did: frames sent, skipped slots and lateness.
     @discardableResult
     public static func run(
         _ request: PlayRequest, trap: SignalTrap, logger: Logger, beforePlaying: @escaping @Sendable () -> Void = {}
-    ) async throws -> PlaySummary {
+    ) async throws -> PlaybackReport {
         logger.info(
             "play: guild \(request.guildID), channel \(request.channelID.map(String.init) ?? "auto"), \(request.recipe.origin)")
         do {
-            let summary = try await withThrowingTaskGroup(of: PlaySummary?.self) { group in
+            let outcome = try await withThrowingTaskGroup(of: PlaybackReport?.self) { group in
                 group.addTask { try await session(request, logger: logger, beforePlaying: beforePlaying) }
                 group.addTask {
                     _ = await trap.waitForSignal(polling: signalPollInterval)
                     return nil
                 }
-                var summary: PlaySummary?
+                var report: PlaybackReport?
                 for try await finished in group {
-                    summary = summary ?? finished
+                    report = report ?? finished
                     group.cancelAll()
                 }
-                return summary
+                return report
             }
             if let signal = trap.signal { throw ServiceError.playInterrupted(signal: signal) }
-            guard let summary else { throw DiscordVoiceError.cancelled }
-            return summary
+            guard let report = outcome else { throw DiscordVoiceError.cancelled }
+            return report
         } catch let error as DiscordVoiceError {
             if let signal = trap.signal { throw ServiceError.playInterrupted(signal: signal) }
             throw ServiceError.discord(error)
@@ -95,7 +89,7 @@ public enum LivePlay {
 
     private static func session(
         _ request: PlayRequest, logger: Logger, beforePlaying: @Sendable () -> Void
-    ) async throws -> PlaySummary {
+    ) async throws -> PlaybackReport {
         let configuration = DiscordVoice.Configuration(
             token: request.token, gatewayURL: request.gatewayURL, caFile: request.caFile,
             timeout: .milliseconds(Int64((request.timeout * 1000).rounded())), logger: logger)
@@ -110,12 +104,13 @@ public enum LivePlay {
                 channel = try await gateway.busiestVoiceChannel(in: guild)
                 logger.info("picked voice channel \(channel), the busiest in guild \(guild)")
             }
-            let report = try await play(request, in: gateway, guild: guild, channel: channel, logger: logger, beforePlaying: beforePlaying)
+            let report = try await play(
+                request, in: gateway, guild: guild, channel: channel, logger: logger, beforePlaying: beforePlaying)
             await gateway.disconnect()
             if report.skippedSlots > 0 {
                 logger.info("the sender fell behind and skipped \(report.skippedSlots) 20 ms slots")
             }
-            return PlaySummary(channelID: channel.rawValue, frames: report.framesSent)
+            return report
         } catch {
             await gateway.disconnect()
             throw error
@@ -129,9 +124,13 @@ public enum LivePlay {
         let params = request.recipe.params
         switch request.backend {
         case .native:
-            return try await stream({ ScreamGenerator(params: params) }, request, in: gateway, guild: guild, channel: channel, logger: logger, beforePlaying: beforePlaying)
+            return try await stream(
+                { ScreamGenerator(params: params) }, request, in: gateway, guild: guild, channel: channel, logger: logger,
+                beforePlaying: beforePlaying)
         case .ffmpeg:
-            return try await stream({ try FFmpegGenerator(params: params) }, request, in: gateway, guild: guild, channel: channel, logger: logger, beforePlaying: beforePlaying)
+            return try await stream(
+                { try FFmpegGenerator(params: params) }, request, in: gateway, guild: guild, channel: channel,
+                logger: logger, beforePlaying: beforePlaying)
         }
     }
 
@@ -141,7 +140,8 @@ public enum LivePlay {
         _ makeSource: () throws -> Source, _ request: PlayRequest, in gateway: GatewayClient,
         guild: Snowflake, channel: Snowflake, logger: Logger, beforePlaying: @Sendable () -> Void
     ) async throws -> PlaybackReport {
-        let packets = try OpusPacketSequence(source: makeSource(), frames: request.recipe.params.sampleCount, bitrate: request.bitrate)
+        let packets = try OpusPacketSequence(
+            source: makeSource(), frames: request.recipe.params.sampleCount, bitrate: request.bitrate)
         let frames = packets.frameCount
         let voice = try await gateway.joinVoice(guild: guild, channel: channel)
         beforePlaying()
