@@ -22,7 +22,9 @@ extension DAVE {
         /// The voice privacy code of the executed epoch: its epoch authenticator as 30 digits.
         public internal(set) var privacyCode: String?
 
-        let signatureKey: P256.Signing.PrivateKey
+        /// Signs this client's MLS messages; fresh for every group reset, so peers that track the roster
+        /// by signature key (libdave reports only changed members) see a re-joined client as new.
+        var signatureKey = P256.Signing.PrivateKey()
         var externalSender: ExternalSender?
         /// Users announced by clients_connect and not since disconnected.
         var connectedUsers: Set<UInt64> = []
@@ -56,11 +58,10 @@ extension DAVE {
             let group: Group?
         }
 
-        /// Creates a session for `selfUserID` in voice channel `channelID`, signing MLS messages with `signatureKey`.
-        public init(selfUserID: UInt64, channelID: UInt64, signatureKey: P256.Signing.PrivateKey = .init()) {
+        /// Creates a session for `selfUserID` in voice channel `channelID`.
+        public init(selfUserID: UInt64, channelID: UInt64) {
             self.selfUserID = selfUserID
             self.channelID = channelID
-            self.signatureKey = signatureKey
         }
 
         /// The MLS group id: the channel id as 8 big-endian bytes.
@@ -130,9 +131,10 @@ extension DAVE {
             return setMedia(.passthrough)
         }
 
-        /// Drops any group state, makes a fresh key package (and sole-member group when possible) and sends it.
+        /// Drops any group state, makes a fresh signature key and key package (and sole-member group when possible) and sends it.
         mutating func resetGroup() throws(DAVEError) -> [Action] {
             pendingCommit = nil
+            signatureKey = P256.Signing.PrivateKey()
             do {
                 let credential = Credential.basic(identity: Self.bigEndian(selfUserID))
                 let bundle = try KeyPackageBundle(credential: credential, signatureKey: signatureKey, lifetime: .unlimited)
