@@ -15,7 +15,7 @@ import Testing
             try await harness.fake.recorder.waitForLeave(timeout: .seconds(2))
             try expectCompletePlayback(harness.fake.recorder, count: 25, mode: FakeDiscord.Mode.aes256GCM)
             let identify = try #require(harness.fake.recorder.voiceIdentifies.first)
-            #expect(identify.maxDaveProtocolVersion == 0)
+            #expect(identify.maxDaveProtocolVersion == 1)
             #expect(harness.fake.recorder.identifies.first?.intents == 129)
         }
     }

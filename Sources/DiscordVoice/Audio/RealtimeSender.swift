@@ -35,6 +35,10 @@ final class RealtimeSender: Sendable {
         var head = 0
         var finishing = false
         var running = false
+        /// The thread took a frame and is sleeping to its deadline.
+        var inHand = false
+        /// Send the queue's head instead of the frame in hand (it was taken back).
+        var replaceInHand = false
         var report = Report()
         var done: CheckedContinuation<Report, Never>?
     }
@@ -76,6 +80,21 @@ final class RealtimeSender: Sendable {
     /// Queues one frame for the next free slot.
     func enqueue(_ frame: [UInt8]) {
         state.withLock { $0.queue.append(frame) }
+    }
+
+    /// Takes back every frame not sent yet, including one the thread is waiting to send, and
+    /// returns how many; frames enqueued next take their slots in order.
+    func takeQueued() -> Int {
+        state.withLock { state in
+            var count = state.queue.count - state.head
+            state.queue.removeAll(keepingCapacity: true)
+            state.head = 0
+            if state.inHand {
+                state.replaceInHand = true
+                count += 1
+            }
+            return count
+        }
     }
 
     /// Queues `tail` after what is left (or instead of it when `dropQueued`), then waits for the thread to send all.
@@ -124,19 +143,31 @@ final class RealtimeSender: Sendable {
     private func next() -> Next {
         state.withLock { state in
             guard state.head < state.queue.count else { return state.finishing ? .finished : .starved }
-            let frame = state.queue[state.head]
-            state.head += 1
-            if state.head == state.queue.count {
-                state.queue.removeAll(keepingCapacity: true)
-                state.head = 0
-            }
-            return .frame(frame)
+            state.inHand = true
+            return .frame(Self.popHead(&state))
         }
+    }
+
+    private static func popHead(_ state: inout State) -> [UInt8] {
+        let frame = state.queue[state.head]
+        state.head += 1
+        if state.head == state.queue.count {
+            state.queue.removeAll(keepingCapacity: true)
+            state.head = 0
+        }
+        return frame
     }
 
     /// Sends under the lock, so a transport replaced or closed by `setTransport` is never written to.
     private func send(_ frame: [UInt8], packet: inout [UInt8], lateness: Duration) {
         state.withLock { state in
+            state.inHand = false
+            var frame = frame
+            if state.replaceInHand {
+                state.replaceInHand = false
+                guard state.head < state.queue.count else { return }
+                frame = Self.popHead(&state)
+            }
             guard state.transport != nil else { return }
             do {
                 try state.transport!.packetizer.packetize(frame, into: &packet)

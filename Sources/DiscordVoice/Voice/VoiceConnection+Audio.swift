@@ -39,6 +39,7 @@ extension VoiceConnection {
         try await waitUntilAudible()
         await sendSpeaking(true)
         sender.start()
+        daveOutput.streaming = true
         logger.info("playing")
         var iterator = packets.makeAsyncIterator()
         var opus: [UInt8] = []
@@ -53,11 +54,12 @@ extension VoiceConnection {
                 if let failure { throw failure }
                 guard let packet = try await iterator.next(isolation: self) else { break }
                 try transform.transform(packet, into: &opus)
-                try daveFrame(opus, into: &frame)
+                try daveOutput.frame(opus, into: &frame)
                 sender.enqueue(frame)
                 queued += 1
             }
         } catch {
+            daveOutput.streaming = false
             guard Task.isCancelled else {
                 _ = await sender.finish(tail: [], dropQueued: true)
                 await leave()
@@ -65,6 +67,7 @@ extension VoiceConnection {
             }
             cancelled = true
         }
+        daveOutput.streaming = false
         cancelled = cancelled || Task.isCancelled
         let silence = Array(repeating: Self.silenceFrame, count: Self.silenceFrameCount)
         let report = await sender.finish(tail: silence, dropQueued: cancelled)

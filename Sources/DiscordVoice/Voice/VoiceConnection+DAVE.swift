@@ -1,15 +1,5 @@
 import DAVE
 
-/// How outgoing Opus frames are treated, as the DAVE session last decided.
-enum DAVEFrameMode: Sendable, Equatable {
-    /// Send nothing audible: no executed group has a listener in it yet.
-    case hold
-    /// Send frames unchanged (protocol version 0, or DAVE not negotiated).
-    case passthrough
-    /// Encrypt frames with the connection's current frame encryptor.
-    case encrypt
-}
-
 /// DAVE end-to-end encryption: feeding the voice gateway's DAVE events to a `DAVE.Session`,
 /// sending its messages, and applying its media state between the Opus packets and RTP.
 extension VoiceConnection {
@@ -78,30 +68,41 @@ extension VoiceConnection {
     }
 
     private func applyMedia(_ media: DAVE.Session.Media) {
+        daveOutput.apply(media)
         switch media {
         case .hold:
-            daveEncryptor = nil
-            daveMode = .hold
             logger.info("DAVE: holding audio until someone in the call can decrypt it")
         case .passthrough:
-            daveEncryptor = nil
-            daveMode = .passthrough
             logger.info("DAVE: protocol version 0, audio is transport-encrypted only")
-        case .encrypt(let encryptor):
-            daveEncryptor = encryptor
-            daveMode = .encrypt
+        case .encrypt:
             let members = dave?.members.count ?? 0
             logger.info("DAVE: end-to-end encrypted, \(members) members; voice privacy code \(dave?.privacyCode ?? "unknown")")
+        }
+        resealQueued()
+    }
+
+    /// Takes back the frames the sender has not sent yet and queues them again sealed under the new
+    /// media state, so nothing leaves after a transition under the keys it replaced.
+    private func resealQueued() {
+        guard daveOutput.streaming else { return }
+        var sealed: [UInt8] = []
+        for opus in daveOutput.recentFrames(sender.takeQueued()) {
+            do {
+                try daveOutput.seal(opus, into: &sealed)
+                sender.enqueue(sealed)
+            } catch {
+                logger.info("DAVE could not seal a frame: \(error)")
+            }
         }
     }
 
     /// Waits until the DAVE session allows audio: an executed transition put the bot in a group with a
     /// listener (or the call uses no DAVE). Throws when nobody comes within the connect timeout.
     func waitUntilAudible() async throws(DiscordVoiceError) {
-        guard daveMode == .hold else { return }
+        guard daveOutput.mode == .hold else { return }
         logger.info("waiting for someone to join the voice channel to hear the scream")
         let deadline = ContinuousClock.now + configuration.timeout
-        while daveMode == .hold {
+        while daveOutput.mode == .hold {
             if let failure { throw failure }
             guard state != .closed else { throw .notConnected }
             guard ContinuousClock.now < deadline else { throw .noListener(seconds: configuration.timeoutSeconds) }
@@ -110,21 +111,6 @@ extension VoiceConnection {
             } catch {
                 throw .cancelled
             }
-        }
-    }
-
-    /// Writes the frame to send for `opus` into `output` under the current DAVE media state; while
-    /// holding (everyone left mid-play) a silence frame keeps the schedule without audible audio.
-    func daveFrame(_ opus: [UInt8], into output: inout [UInt8]) throws(DAVEError) {
-        switch daveMode {
-        case .passthrough:
-            output.removeAll(keepingCapacity: true)
-            output.append(contentsOf: opus)
-        case .hold:
-            output.removeAll(keepingCapacity: true)
-            output.append(contentsOf: Self.silenceFrame)
-        case .encrypt:
-            try daveEncryptor?.encrypt(opus, into: &output)
         }
     }
 

@@ -63,10 +63,8 @@ public actor VoiceConnection: MessageWaiting {
     var speaking = false
     /// The DAVE session, when the bot announced DAVE support.
     var dave: DAVE.Session?
-    /// What the DAVE session allows for outgoing audio.
-    var daveMode = DAVEFrameMode.passthrough
-    /// The executed epoch's frame encryptor while `daveMode` is `.encrypt`.
-    var daveEncryptor: DAVE.FrameEncryptor?
+    /// The DAVE media state applied to outgoing frames.
+    var daveOutput = DAVEOutput()
 
     init(gateway: GatewayClient, server: VoiceServerInfo, configuration: DiscordVoice.Configuration, tls: NIOSSLContext) {
         self.gateway = gateway
