@@ -69,4 +69,17 @@ import Testing
         #expect(result.status == 0)
         #expect(result.stdoutText.hasPrefix("dry run: preset whisper, 0.5s, 26 frames, "))
     }
+
+    @Test func dryRunRendersA16kHzMonoParameterFileAs48kHzStereoAsDiscordCarriesIt() throws {
+        let folder = try scratchFolder()
+        try "sample_rate: 16000\nchannels: 1\n".write(to: folder.appendingPathComponent("p.yaml"), atomically: true, encoding: .utf8)
+        let result = try ScreamBinary.run(
+            ["play", "--dry-run", "--params", "p.yaml", "--duration", "0.5s", "--output", "preview.ogg"], in: folder)
+        #expect(result.status == 0)
+        let preview = try Data(contentsOf: folder.appendingPathComponent("preview.ogg"))
+        let head = try #require(preview.range(of: Data("OpusHead".utf8)))
+        // OpusHead (RFC 7845 5.1): version at +8, channel count at +9, input sample rate at +12 (32-bit LE).
+        #expect(preview[head.lowerBound + 9] == 2)
+        #expect(preview.littleEndian(at: head.lowerBound - preview.startIndex + 12, width: 4) == 48000)
+    }
 }
