@@ -1,19 +1,16 @@
-"""Issue 7's scenarios (a)-(e): the real `scream play` binary against the fake with libdave people.
+"""Issue 7's scenarios against the real `scream play` binary, passed as `--scream PATH` (or
+SCREAM_BINARY), with libdave people in the fake call.
 
-Each scenario runs twice: with the libdave-backed `StandInBot` (proving the scenario and the
-harness) and with the real binary, passed as `--scream PATH` (or SCREAM_BINARY). A probe run
-first checks that the binary takes part in DAVE (max_dave_protocol_version >= 1 in its voice
-IDENTIFY and a key package after the session description); until it does, the binary runs
-are skipped with what the probe saw. In each
-scenario the participants decrypt with libdave every frame the bot sent once its transition
-executed, and every decrypted packet must decode with libopus.
+A probe run first checks that the binary takes part in DAVE (max_dave_protocol_version >= 1
+in its voice IDENTIFY and a key package after the session description). In each scenario the
+participants decrypt with libdave every frame the bot sent once its transition executed, and
+every decrypted packet must decode with libopus.
 """
 
 from __future__ import annotations
 
 import asyncio
 import os
-import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -25,21 +22,18 @@ from certs import TestPKI
 from fake_discord import FakeDiscord
 from participant import Participant
 from scenario import SILENCE, is_protocol_frame, run, running_fake, settled
-from stand_in_bot import StandInBot
 
 A, B, C = 2001, 2002, 2003
 GRACE = 0.5  # seconds after a joiner's execute during which old-epoch frames may still arrive
 REPORT = os.environ.get("INTEROP_REPORT")
 
 
-STAND_IN_PROGRAM = [sys.executable, str(Path(__file__).with_name("stand_in_bot.py"))]
-
-
 class Scream:
-    """One `scream play` run against the fake; `command` is the binary (or a stand-in program)."""
+    """One `scream play` run of the binary at `command` against the fake."""
 
-    def __init__(self, command: list[str], fake: FakeDiscord, pki: TestPKI, duration: str) -> None:
-        self.command, self.fake, self.pki, self.duration = command, fake, pki, duration
+    def __init__(self, command: list[str], fake: FakeDiscord, pki: TestPKI, duration: str,
+                 timeout: int = 20) -> None:
+        self.command, self.fake, self.pki, self.duration, self.timeout = command, fake, pki, duration, timeout
         self.process: asyncio.subprocess.Process | None = None
         self.stderr = b""
 
@@ -48,7 +42,7 @@ class Scream:
                    SCREAM_CA_FILE=str(self.pki.ca_file))
         self.process = await asyncio.create_subprocess_exec(
             *self.command, "play", "--guild", str(self.fake.guild_id), "--channel", str(self.fake.channel_id),
-            "--duration", self.duration, "--seed", "7", "--timeout", "20", "-v",
+            "--duration", self.duration, "--seed", "7", "--timeout", str(self.timeout), "-v",
             stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE, env=env)
 
     async def finish(self, timeout: float = 60) -> int:
@@ -66,7 +60,7 @@ async def _probe(command: list[str], pki: TestPKI) -> str | None:
     the session description), else what it did instead."""
     fake = FakeDiscord(pki)
     await fake.start()
-    scream = Scream(command, fake, pki, "1s")
+    scream = Scream(command, fake, pki, "1s", timeout=3)
     bot_id = fake.bot_user_id
     try:
         await scream.start()
@@ -101,33 +95,18 @@ def dave_scream(scream_binary: Path | None, pki: TestPKI) -> Path:
     if not scream_binary.exists():
         pytest.skip(f"the scream binary {scream_binary} does not exist")
     reason = asyncio.run(_probe([str(scream_binary)], pki))
-    if reason:
-        pytest.skip(f"scream does not speak DAVE yet: {reason}")
+    assert reason is None, f"scream does not take part in DAVE: {reason}"
     return scream_binary
 
 
-@pytest.fixture(scope="session")
-def stand_in_program(pki: TestPKI) -> list[str]:
-    reason = asyncio.run(_probe(STAND_IN_PROGRAM, pki))
-    assert reason is None, reason
-    return STAND_IN_PROGRAM
-
-
-@pytest.fixture(params=["stand-in", "stand-in-program", "scream"])
-def bot(request: pytest.FixtureRequest, pki: TestPKI):
+@pytest.fixture
+def bot(dave_scream: Path, pki: TestPKI):
     """Makes the bot under test for a fake: `bot(fake, seconds)`."""
-    if request.param == "stand-in":
-        return lambda fake, seconds: StandInBot(fake.gateway_url, pki.client_context(), fake.token, fake.guild_id,
-                                                fake.channel_id, seconds)
-    if request.param == "stand-in-program":
-        command = request.getfixturevalue("stand_in_program")
-    else:
-        command = [str(request.getfixturevalue("dave_scream"))]
-    return lambda fake, seconds: Scream(command, fake, pki, f"{seconds}s")
+    return lambda fake, seconds, timeout=20: Scream([str(dave_scream)], fake, pki, f"{seconds}s", timeout)
 
 
 @asynccontextmanager
-async def playing(bot, pki: TestPKI, seconds: int) -> AsyncIterator[tuple[FakeDiscord, "Scream | StandInBot"]]:
+async def playing(bot, pki: TestPKI, seconds: int) -> AsyncIterator[tuple[FakeDiscord, Scream]]:
     """A running fake and a bot made for it (not started yet), killed on the way out."""
     async with running_fake(pki) as fake:
         runner = bot(fake, seconds)
@@ -171,7 +150,7 @@ def first_execute_with(fake: FakeDiscord, members: set[int]) -> float:
     return next(at for at, _, version, group in fake.dave.executed if version > 0 and members <= group)
 
 
-async def playing_to_one_listener(fake: FakeDiscord, scream: "Scream | StandInBot") -> Participant:
+async def playing_to_one_listener(fake: FakeDiscord, scream: Scream) -> Participant:
     """Participant A joins, the bot starts, they form a group and half a second of audio flows."""
     listener = fake.add_participant(A)
     await scream.start()
@@ -358,3 +337,23 @@ def test_h_add_for_an_unannounced_user_is_never_committed(bot, pki: TestPKI) -> 
             report("h", fake, [assert_heard_everything(fake, a, first_execute_with(fake, {A, bot_id}), "participant")])
 
     run(scenario, 120)
+
+
+def test_i_alone_until_the_timeout_exits_non_zero_without_playing(bot, pki: TestPKI) -> None:
+    async def scenario() -> None:
+        async with running_fake(pki) as fake:
+            scream = bot(fake, 2, timeout=3)
+            try:
+                await scream.start()
+                code = await scream.finish()
+            finally:
+                scream.kill()
+            stderr = scream.stderr.decode(errors="replace")
+            assert code != 0, stderr[-2000:]
+            assert "Nobody joined the voice channel within 3 s to hear the scream" in stderr, stderr[-2000:]
+            audio = [m for m in fake.records.media if m.frame != SILENCE]
+            assert audio == [], f"{len(audio)} audio frames left a bot nobody could hear"
+            assert fake.left.is_set(), "the bot never left the voice channel"
+            report("i", fake, [f"exit status {code}"])
+
+    run(scenario, 60)

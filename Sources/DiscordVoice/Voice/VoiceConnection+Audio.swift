@@ -36,7 +36,12 @@ extension VoiceConnection {
         guard state == .ready || state == .recovering else { throw DiscordVoiceError.notConnected }
         guard !sender.isRunning else { throw DiscordVoiceError.alreadyPlaying }
         var transform = transform
-        try await waitUntilAudible()
+        do {
+            try await waitUntilAudible()
+        } catch {
+            await leave()
+            throw error
+        }
         await sendSpeaking(true)
         sender.start()
         daveOutput.streaming = true
