@@ -1,9 +1,11 @@
+import Crypto
 import DAVE
 import Testing
 
 @testable import DiscordVoice
 
-/// The voice gateway messages the connection hands to its DAVE session, parsed from the wire.
+/// The voice gateway messages the connection hands to its DAVE session, and the DAVE output
+/// step that seals frames under the session's media state.
 @Suite struct DAVEWiringTests {
     @Test func prepareTransitionJSONBecomesItsEvent() throws {
         let message = try VoiceMessage(text: #"{"op":21,"seq":4,"d":{"transition_id":7,"protocol_version":1}}"#)
@@ -45,5 +47,48 @@ import Testing
     @Test func theNoListenerErrorSaysNothingWasPlayed() {
         #expect(DiscordVoiceError.noListener(seconds: 20).description
             == "Nobody joined the voice channel within 20 s to hear the scream, so nothing was played.")
+    }
+
+    @Test func holdSendsSilenceAndPassthroughCopiesTheFrame() throws {
+        var output = DAVEOutput()
+        var frame: [UInt8] = []
+        output.apply(.hold)
+        try output.frame([1, 2, 3, 4], into: &frame)
+        #expect(frame == VoiceConnection.silenceFrame)
+        output.apply(.passthrough)
+        try output.frame([1, 2, 3, 4], into: &frame)
+        #expect(frame == [1, 2, 3, 4])
+    }
+
+    @Test func encryptedFramesDecryptWithTheSameSendersKey() throws {
+        let key = SymmetricKey(data: [UInt8](repeating: 7, count: 16))
+        var output = DAVEOutput()
+        output.apply(.encrypt(DAVE.FrameEncryptor(baseSecret: key)))
+        var decryptor = DAVE.FrameDecryptor(baseSecret: key)
+        var frame: [UInt8] = []
+        var plain: [UInt8] = []
+        for packet: [UInt8] in [[0x78, 1, 2], [0x78, 3, 4, 5]] {
+            try output.frame(packet, into: &frame)
+            #expect(frame != packet && frame.suffix(2) == [0xFA, 0xFA])
+            try decryptor.decrypt(frame, into: &plain)
+            #expect(plain == packet)
+        }
+    }
+
+    @Test func recentFramesAreTheNewestOnesOldestFirst() throws {
+        var output = DAVEOutput()
+        var frame: [UInt8] = []
+        for value in UInt8(1)...6 { try output.frame([value], into: &frame) }
+        #expect(output.recentFrames(2) == [[5], [6]])
+        #expect(output.recentFrames(RealtimeSender.lookahead + 1) == [[3], [4], [5], [6]])
+        #expect(output.recentFrames(9).count == RealtimeSender.lookahead + 1)
+    }
+
+    @Test func takeQueuedGivesBackEveryUnsentFrame() {
+        let sender = RealtimeSender()
+        sender.enqueue([1])
+        sender.enqueue([2])
+        #expect(sender.takeQueued() == 2)
+        #expect(sender.queued == 0)
     }
 }

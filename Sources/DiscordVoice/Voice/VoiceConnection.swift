@@ -5,8 +5,9 @@ import NIOSSL
 /// A connection to one guild's voice server: voice gateway v8 plus the UDP audio transport.
 ///
 /// Created by ``GatewayClient/joinVoice(guild:channel:)`` with the handshake done; ``play(_:)``
-/// streams Opus packets and leaves at the end. DAVE messages (opcodes 21–31) are handed out
-/// through ``daveMessages`` and answered with ``sendDAVE(opcode:binary:)``.
+/// streams Opus packets and leaves at the end. With DAVE negotiated, the connection runs a
+/// `DAVE.Session` on the voice gateway's DAVE messages and encrypts each frame end to end;
+/// the raw messages are also handed out through ``daveMessages``.
 public actor VoiceConnection: MessageWaiting {
     enum Signal: Hashable, Sendable {
         case hello
