@@ -2,11 +2,12 @@ import Dispatch
 import Foundation
 
 /// Catches SIGINT and SIGTERM so a running render can stop cleanly and remove its
-/// temporary file.
+/// temporary file, and a live play can leave its voice channel.
 ///
-/// The render polls ``signal`` between blocks. If it does not stop within ``gracePeriod``
-/// (blocked on a full pipe, say), the trap removes the registered temporary file itself and
-/// exits with 128 + the signal.
+/// A render polls ``signal`` between blocks; a play waits with ``waitForSignal(polling:)``.
+/// If the process does not stop within ``gracePeriod`` (blocked on a full pipe or a dead
+/// connection, say), the trap removes the registered temporary file itself and exits with
+/// 128 + the signal.
 public final class SignalTrap: @unchecked Sendable {
     /// How long a render has to notice the signal before the process exits on its own.
     public static let gracePeriod: DispatchTimeInterval = .milliseconds(1500)
