@@ -20,6 +20,7 @@ struct GenerateCommand: AsyncParsableCommand {
               scream generate - --format wav | aplay       stream to standard output
               scream generate --seed 42 --print-params > mine.yaml
               scream generate again.ogg --params mine.yaml
+              scream generate --backend ffmpeg --preset robot --print-command
             """)
 
     @Argument(help: ArgumentHelp("Output file; - writes to standard output (default: scream.ogg).", valueName: "output"))
@@ -30,6 +31,9 @@ struct GenerateCommand: AsyncParsableCommand {
 
     @Option(help: ArgumentHelp("ogg or wav (default: from the file extension, else ogg).", valueName: "format"))
     var format: String?
+
+    @Flag(help: "With --backend ffmpeg: print the ffmpeg command line that renders the scream, and exit.")
+    var printCommand = false
 
     @OptionGroup(title: "Scream options") var audio: AudioOptions
     @OptionGroup(title: "Configuration") var common: CommonOptions
@@ -44,6 +48,13 @@ struct GenerateCommand: AsyncParsableCommand {
             return
         }
         let settings = invocation.settings
+        if printCommand {
+            guard settings.backend == .ffmpeg else { throw UsageError.printCommandNeedsFFmpeg }
+            let executable = try FFmpegGenerator.locateExecutable(environment: ProcessInfo.processInfo.environment)
+            invocation.announceSeed()
+            print(FFmpegCommand(params: invocation.recipe.params).commandLine(executable: executable))
+            return
+        }
         let (destination, resolvedFormat) = try Destination.resolve(
             path: path, explicitFormat: format == nil ? nil : settings.format,
             fallbackFormat: format == nil ? settings.format : nil)

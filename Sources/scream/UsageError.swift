@@ -6,6 +6,8 @@ enum UsageError: Error, CustomStringConvertible {
     case outputWithoutDryRun
     /// `play --dry-run --output -`: standard output already carries the summary.
     case previewToStandardOutput
+    /// `generate --print-command` without the ffmpeg backend, which has no command to print.
+    case printCommandNeedsFFmpeg
 
     var description: String {
         switch self {
@@ -15,6 +17,8 @@ enum UsageError: Error, CustomStringConvertible {
             "--output saves the preview of a dry run; add --dry-run or drop --output."
         case .previewToStandardOutput:
             "the dry-run preview cannot go to standard output, which carries the summary; give --output a file name."
+        case .printCommandNeedsFFmpeg:
+            "--print-command prints the ffmpeg command line, so it needs --backend ffmpeg."
         }
     }
 

@@ -103,6 +103,8 @@ struct BadInput: Sendable, CustomTestStringConvertible {
         BadInput(arguments: ["generate", "out.wav", "--backend", "ffmpeg"], environment: ["SCREAM_FFMPEG": "/nonexistent/ffmpeg"],
                  message: "SCREAM_FFMPEG is set to /nonexistent/ffmpeg, which is not an executable file; point it at ffmpeg or unset it to search PATH.",
                  status: 1),
+        BadInput(arguments: ["generate", "--preset", "robot", "--print-command"],
+                 message: "--print-command prints the ffmpeg command line, so it needs --backend ffmpeg."),
         BadInput(arguments: ["shout"],
                  message: "Unexpected argument 'shout'."),
     ]

@@ -125,6 +125,22 @@ import Testing
         expectWAVHeader(try Data(contentsOf: folder.appendingPathComponent("ff.wav")), frames: 24_000)
     }
 
+    @Test func printedFFmpegCommandRendersTheSameSamplesAsTheBackend() throws {
+        try #require(toolExists("ffmpeg"), "ffmpeg is needed for the ffmpeg backend; make setup installs it")
+        let folder = try scratchFolder()
+        let options = ["--backend", "ffmpeg", "--preset", "glitch", "--duration", "0.3s"]
+        let printed = try ScreamBinary.run(["generate", "--print-command"] + options, in: folder)
+        #expect(printed.status == 0 && printed.stderr.isEmpty)
+        let commandLine = printed.stdoutText.trimmingCharacters(in: .newlines)
+        #expect(commandLine.contains("aevalsrc") && !commandLine.contains("\n"))
+        #expect(try entries(of: folder).isEmpty)
+        let viaShell = try runProcess("/bin/sh", ["-c", commandLine], in: folder)
+        let rendered = try ScreamBinary.run(["generate", "-", "--format", "wav"] + options, in: folder)
+        #expect(viaShell.status == 0 && rendered.status == 0)
+        expectWAVHeader(rendered.stdout, frames: 14_400)
+        #expect(viaShell.stdout == rendered.stdout.dropFirst(44))
+    }
+
     @Test func volumeZeroIsSilence() throws {
         let folder = try scratchFolder()
         let result = try ScreamBinary.run(["generate", "-", "--format", "wav", "--preset", "classic", "--volume", "0", "--duration", "0.1s"], in: folder)

@@ -49,6 +49,7 @@ import Testing
           scream generate - --format wav | aplay       stream to standard output
           scream generate --seed 42 --print-params > mine.yaml
           scream generate again.ogg --params mine.yaml
+          scream generate --backend ffmpeg --preset robot --print-command
 
         USAGE: scream generate [<options>] [<output>]
 
@@ -82,6 +83,8 @@ import Testing
           -o, --output <file>     Output file, as an option.
           --format <format>       ogg or wav (default: from the file extension, else
                                   ogg).
+          --print-command         With --backend ffmpeg: print the ffmpeg command line
+                                  that renders the scream, and exit.
           --version               Show the version.
           -h, --help              Show help information.
 
