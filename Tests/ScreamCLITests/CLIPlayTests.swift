@@ -204,8 +204,7 @@ import Testing
             ["play", "--guild", Sample.guildID, "--timeout", "2s"], in: try scratchFolder(),
             environment: ["DISCORD_TOKEN": Sample.token, "SCREAM_GATEWAY_URL": "ws://127.0.0.1:1/"])
         #expect(result.status == 1)
-        #expect(result.stderr.hasPrefix("error: Could not connect to ws://127.0.0.1:1/ ("))
-        #expect(result.stderr.split(separator: "\n").count == 1)
+        #expect(result.stderr == "error: Could not connect to ws://127.0.0.1:1/ (connection refused).\n")
     }
 
     @Test func tokenNeverAppearsInOutputEvenAtDebugLevel() async throws {

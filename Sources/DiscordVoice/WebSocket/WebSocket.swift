@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#else
+import Darwin
+#endif
 import NIOCore
 import NIOHTTP1
 import NIOPosix
@@ -140,8 +145,20 @@ final class WebSocket: Sendable {
 
 /// A short text for NIO and TLS errors.
 func describe(_ error: any Error) -> String {
-    if let error = error as? DiscordVoiceError { return error.description }
-    return String(describing: error)
+    switch error {
+    case let error as DiscordVoiceError:
+        return error.description
+    case let error as NIOConnectionError:
+        if let failure = error.connectionErrors.first { return describe(failure.error) }
+        if error.dnsAError != nil || error.dnsAAAAError != nil { return "the host name \(error.host) did not resolve" }
+        return "no address was found for \(error.host)"
+    case let error as IOError:
+        return String(cString: strerror(error.errnoCode)).lowercased()
+    case ChannelError.connectTimeout:
+        return "the connection timed out"
+    default:
+        return String(describing: error)
+    }
 }
 
 extension TimeAmount {
