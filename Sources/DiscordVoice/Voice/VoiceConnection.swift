@@ -30,7 +30,8 @@ public actor VoiceConnection: MessageWaiting {
     public nonisolated let guildID: Snowflake
     /// The voice channel.
     public nonisolated let channelID: Snowflake
-    /// DAVE opcodes 21–31 from the voice gateway, in order, for a DAVE session to consume.
+    /// DAVE opcodes 21–31 from the voice gateway, in order, for observers; the connection runs
+    /// its own DAVE session, and an unread stream keeps only the newest 256 messages.
     public nonisolated let daveMessages: AsyncStream<VoiceMessage>
 
     /// The SSRC the voice server assigned.
@@ -75,7 +76,7 @@ public actor VoiceConnection: MessageWaiting {
         self.configuration = configuration
         self.tls = tls
         self.logger = configuration.logger
-        (daveMessages, daveContinuation) = AsyncStream<VoiceMessage>.makeStream()
+        (daveMessages, daveContinuation) = AsyncStream<VoiceMessage>.makeStream(bufferingPolicy: .bufferingNewest(256))
     }
 
     /// Leaves the channel (op 4 with no channel) and closes both sockets; safe to call twice.
