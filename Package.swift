@@ -7,6 +7,8 @@ let package = Package(
     products: [
         .executable(name: "scream", targets: ["scream"]),
         .library(name: "ScreamCore", targets: ["ScreamCore"]),
+        // The local Discord the tests and the pacing benchmark play against.
+        .library(name: "FakeDiscord", targets: ["FakeDiscord"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),

@@ -1,28 +1,31 @@
 /// Opus packets for the voice sender, each encoded only when the sender asks for it.
 ///
 /// A cancelled task ends the sequence, so a player stops within one frame.
-struct OpusPacketSequence<Source: PCMSource>: AsyncSequence, AsyncIteratorProtocol {
-    typealias Element = [UInt8]
-    typealias Failure = any Error
+public struct OpusPacketSequence<Source: PCMSource>: AsyncSequence, AsyncIteratorProtocol {
+    public typealias Element = [UInt8]
+    public typealias Failure = any Error
 
     private var stream: OpusPacketStream<Source>
     /// Packets the whole source yields: its `frames` plus the encoder's lookahead, in 20 ms frames.
-    let frameCount: Int
+    public let frameCount: Int
 
     /// Prepares to encode `source`, which delivers `frames` frames, at `bitrate` bits per second.
-    init(source: Source, frames: Int, bitrate: Int) throws {
+    public init(source: Source, frames: Int, bitrate: Int) throws {
         stream = try OpusPacketStream(source: source, bitrate: bitrate)
         let encoder = stream.encoder
         frameCount = (frames + encoder.lookahead + encoder.frameSize - 1) / encoder.frameSize
     }
 
-    func makeAsyncIterator() -> Self { self }
+    /// The sequence is its own iterator.
+    public func makeAsyncIterator() -> Self { self }
 
-    mutating func next(isolation actor: isolated (any Actor)?) async throws -> [UInt8]? {
+    /// The next packet, encoded now; `nil` at the end or once the task is cancelled.
+    public mutating func next(isolation actor: isolated (any Actor)?) async throws -> [UInt8]? {
         try nextPacket()
     }
 
-    mutating func next() async throws -> [UInt8]? {
+    /// The next packet, encoded now; `nil` at the end or once the task is cancelled.
+    public mutating func next() async throws -> [UInt8]? {
         try nextPacket()
     }
 
