@@ -1,0 +1,133 @@
+import Benchmark
+import ScreamCore
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The cases of the reference performance review, plus whole renders to Ogg Opus.
+///
+/// Per-sample cases run 1000 samples an iteration (`scalingFactor: .kilo`); `make bench`
+/// passes `--scale`, so their times read per sample.
+let benchmarks: @Sendable () -> Void = {
+    Benchmark.defaultConfiguration = .init(
+        metrics: [.wallClock, .cpuTotal, .mallocCountTotal, .peakMemoryResident],
+        timeUnits: .microseconds, maxDuration: .seconds(2), maxIterations: 1000)
+    let perSample = Benchmark.Configuration(
+        metrics: [.wallClock, .mallocCountTotal], timeUnits: .nanoseconds, scalingFactor: .kilo)
+    let classic = Preset.classic.params
+    let rate = Double(classic.sampleRate)
+
+    Benchmark("Generator classic 3 s stereo") { benchmark in
+        var pcm = [Int16](repeating: 0, count: classic.sampleCount * classic.channels)
+        benchmark.startMeasurement()
+        var generator = ScreamGenerator(params: classic)
+        let frames = pcm.withUnsafeMutableBufferPointer { generator.render(into: $0) }
+        benchmark.stopMeasurement()
+        blackHole(frames)
+        blackHole(pcm)
+    }
+
+    Benchmark("Sweep-jump layer sample", configuration: perSample) { benchmark in
+        var layer = SweepJumpLayer(classic.layers.primaryScream, seed: 4242, coprime: 137, sampleRate: 48000)
+        for i in benchmark.scaledIterations { blackHole(layer.sample(at: Double(i) / rate)) }
+    }
+
+    Benchmark("5-layer mix sample", configuration: perSample) { benchmark in
+        var mix = LayerMix(classic)
+        for i in benchmark.scaledIterations { blackHole(mix.sample(at: Double(i) / rate)) }
+    }
+
+    let mixed = Signals.mix(classic, frames: 1000)
+    Benchmark("Filter chain sample", configuration: perSample) { benchmark in
+        var chain = FilterChain(classic.filter, sampleRate: classic.sampleRate)
+        for i in benchmark.scaledIterations { blackHole(chain.process(mixed[i])) }
+    }
+
+    Benchmark("Sine oscillator sample", configuration: perSample) { benchmark in
+        var oscillator = Oscillator(sampleRate: 48000)
+        for _ in benchmark.scaledIterations { blackHole(oscillator.sine(440)) }
+    }
+
+    Benchmark("Saw oscillator sample", configuration: perSample) { benchmark in
+        var oscillator = Oscillator(sampleRate: 48000)
+        for _ in benchmark.scaledIterations { blackHole(oscillator.saw(440)) }
+    }
+
+    let second = Signals.pcm(classic, seconds: 1)
+    Benchmark("Opus encode 1 s stereo 48 kHz 64 kbps") { benchmark in
+        let encoder = try OpusFrameEncoder(sampleRate: 48000, channels: 2, bitrate: 64000)
+        var packet = [UInt8](repeating: 0, count: OpusFrameEncoder.maxPacketSize)
+        let frame = encoder.frameSize * encoder.channels
+        var bytes = 0
+        try second.withUnsafeBufferPointer { pcm in
+            try packet.withUnsafeMutableBufferPointer { out in
+                for start in stride(from: 0, to: pcm.count, by: frame) {
+                    bytes += try encoder.encode(frame: UnsafeBufferPointer(rebasing: pcm[start..<(start + frame)]), into: out)
+                }
+            }
+        }
+        blackHole(bytes)
+    }
+
+    let null = Signals.devNull()
+    Benchmark("WAV 1 s stereo") { benchmark in
+        var writer = try WAVWriter(sink: null, sampleRate: 48000, channels: 2, frameCount: second.count / 2)
+        try second.withUnsafeBufferPointer { try writer.write($0) }
+        try writer.finish()
+    }
+
+    let packets = try! Signals.packets(classic, count: 150)
+    Benchmark("Ogg 150 frames") { benchmark in
+        let writer = try OggOpusWriter(sink: null, channels: 2, inputSampleRate: 48000, preSkip: 312, serial: 1)
+        for packet in packets { try writer.append(packet) }
+        try writer.finish()
+    }
+
+    Benchmark("End to end classic 3 s to Ogg") { benchmark in
+        blackHole(try OggOpusWriter.encode(ScreamGenerator(params: classic), to: null, serial: 1))
+    }
+
+    var minute = classic
+    minute.duration = 60
+    Benchmark("End to end 60 s to Ogg", configuration: .init(maxDuration: .seconds(10), maxIterations: 5)) { _ in
+        blackHole(try OggOpusWriter.encode(ScreamGenerator(params: minute), to: null, serial: 1))
+    }
+}
+
+/// Inputs prepared once, outside the measured work.
+enum Signals {
+    /// `frames` samples of the 5-layer mix of `params`.
+    static func mix(_ params: ScreamParams, frames: Int) -> [Double] {
+        var mix = LayerMix(params)
+        return (0..<frames).map { mix.sample(at: Double($0) / Double(params.sampleRate)) }
+    }
+
+    /// The first `seconds` of `params` rendered as interleaved PCM.
+    static func pcm(_ params: ScreamParams, seconds: Int) -> [Int16] {
+        var generator = ScreamGenerator(params: params)
+        var pcm = [Int16](repeating: 0, count: seconds * params.sampleRate * params.channels)
+        let frames = pcm.withUnsafeMutableBufferPointer { generator.render(into: $0) }
+        return Array(pcm[..<(frames * params.channels)])
+    }
+
+    /// `count` 20 ms Opus packets of `params`.
+    static func packets(_ params: ScreamParams, count: Int) throws -> [OpusPacket] {
+        var long = params
+        long.duration = Double(count) / 50
+        var stream = try OpusPacketStream(source: ScreamGenerator(params: long))
+        var packets: [OpusPacket] = []
+        while packets.count < count, var packet = try stream.next() {
+            packet.bytes = ArraySlice(Array(packet.bytes))
+            packets.append(packet)
+        }
+        return packets
+    }
+
+    /// A sink that discards what it is given, so encoders are timed without disk I/O.
+    static func devNull() -> ByteSink {
+        ByteSink(fileDescriptor: open("/dev/null", O_WRONLY))
+    }
+}
