@@ -79,10 +79,10 @@ let benchmarks: @Sendable () -> Void = {
         try writer.finish()
     }
 
-    let packets = try! Signals.packets(classic, count: 150)
+    let opus = try! Signals.packets(classic, count: 150)
     Benchmark("Ogg 150 frames") { benchmark in
-        let writer = try OggOpusWriter(sink: null, channels: 2, inputSampleRate: 48000, preSkip: 312, serial: 1)
-        for packet in packets { try writer.append(packet) }
+        let writer = try OggOpusWriter(sink: null, channels: 2, inputSampleRate: 48000, preSkip: opus.preSkip, serial: 1)
+        for packet in opus.packets { try writer.append(packet) }
         try writer.finish()
     }
 
@@ -113,17 +113,19 @@ enum Signals {
         return Array(pcm[..<(frames * params.channels)])
     }
 
-    /// `count` 20 ms Opus packets of `params`.
-    static func packets(_ params: ScreamParams, count: Int) throws -> [OpusPacket] {
-        var long = params
-        long.duration = Double(count) / 50
-        var stream = try OpusPacketStream(source: ScreamGenerator(params: long))
+    /// Every Opus packet of the first `count - 1` 20 ms frames of `params` (the last packet
+    /// flushes the encoder's lookahead), and the stream's pre-skip.
+    static func packets(_ params: ScreamParams, count: Int) throws -> (packets: [OpusPacket], preSkip: Int) {
+        var short = params
+        short.duration = Double(count - 1) / 50
+        var stream = try OpusPacketStream(source: ScreamGenerator(params: short))
         var packets: [OpusPacket] = []
-        while packets.count < count, var packet = try stream.next() {
+        while var packet = try stream.next() {
             packet.bytes = ArraySlice(Array(packet.bytes))
             packets.append(packet)
         }
-        return packets
+        precondition(packets.count == count, "expected \(count) packets, got \(packets.count)")
+        return (packets, stream.encoder.preSkip)
     }
 
     /// A sink that discards what it is given, so encoders are timed without disk I/O.

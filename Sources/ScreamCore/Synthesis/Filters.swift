@@ -43,20 +43,24 @@ struct LowPassFilter: Sendable {
 }
 
 /// Quantises to `2^bits` levels per unit and blends with the dry signal.
+///
+/// Dividing by a power of two is exact, so it multiplies by `2^-bits` instead.
 @usableFromInline
 struct Bitcrusher: Sendable {
-    @usableFromInline let levels: Double
-    @usableFromInline let mix: Double
+    @usableFromInline let levels, step: Double
+    @usableFromInline let mix, dry: Double
 
     init(bits: Int, mix: Double) {
         levels = Double(sign: .plus, exponent: bits, significand: 1)
+        step = Double(sign: .plus, exponent: -bits, significand: 1)
         self.mix = mix
+        dry = 1 - mix
     }
 
     @inlinable
     func process(_ x: Double) -> Double {
-        let crushed = FastMath.floor(x * levels) / levels
-        return mix * crushed + (1 - mix) * x
+        let crushed = FastMath.floor(x * levels) * step
+        return mix * crushed + dry * x
     }
 }
 
@@ -69,8 +73,8 @@ struct Bitcrusher: Sendable {
 @usableFromInline
 struct Compressor: Sendable {
     @usableFromInline let threshold: Double
-    @usableFromInline let attack: Double
-    @usableFromInline let release: Double
+    @usableFromInline let attack, attackTake: Double
+    @usableFromInline let release, releaseTake: Double
     @usableFromInline let exponent: Double
     /// Taylor coefficients of `(1 + u)^exponent` after the constant term.
     @usableFromInline let c1, c2, c3: Double
@@ -87,6 +91,8 @@ struct Compressor: Sendable {
         threshold = pow(10, thresholdDB / 20)
         attack = exp(-1 / (attackMs / 1000 * sr))
         release = exp(-1 / (releaseMs / 1000 * sr))
+        attackTake = 1 - attack
+        releaseTake = 1 - release
         let e = 1 / ratio - 1
         exponent = e
         c1 = e
@@ -97,14 +103,15 @@ struct Compressor: Sendable {
     }
 
     /// Updates the envelope with `x` and returns it.
+    /// The coefficient is picked by a select, not a branch: whether a sample attacks or
+    /// releases is a coin toss the branch predictor would lose.
     @inlinable
     mutating func follow(_ x: Double) -> Double {
         let level = abs(x)
-        if level > envelope {
-            envelope = attack * envelope + (1 - attack) * level
-        } else {
-            envelope = release * envelope + (1 - release) * level
-        }
+        let attacking = level > envelope
+        let keep = attacking ? attack : release
+        let take = attacking ? attackTake : releaseTake
+        envelope = keep * envelope + take * level
         return envelope
     }
 

@@ -63,6 +63,21 @@ struct SteppedHash: Sendable {
     }
 }
 
+/// One sample's worth of a tonal layer: how far its oscillator advances and how loud it is.
+public struct Tone: Sendable {
+    /// The oscillator's phase step in cycles (frequency / sample rate).
+    public var increment: Double
+    /// The factor the sine is multiplied by.
+    public var level: Double
+
+    /// A tone step of `increment` cycles at `level`.
+    @inlinable
+    public init(increment: Double, level: Double) {
+        self.increment = increment
+        self.level = level
+    }
+}
+
 /// A tone that jumps to `base + range * hash(step)` every `1/jumpRate` s and rises in level
 /// (the primary scream and the high shriek).
 public struct SweepJumpLayer: Sendable {
@@ -87,8 +102,16 @@ public struct SweepJumpLayer: Sendable {
     /// The layer's sample at time `t` (seconds); call once per sample, in order.
     @inlinable
     public mutating func sample(at t: Double) -> Double {
+        let tone = tone(at: t)
+        return tone.level * oscillator.sine(increment: tone.increment)
+    }
+
+    /// The phase increment (cycles per sample) and level of the tone at time `t`, for a
+    /// caller that runs the oscillator itself; call once per sample, in order.
+    @inlinable
+    public mutating func tone(at t: Double) -> Tone {
         if steps.advance(to: t) { jump() }
-        return amplitude * (1 + rise * t) * oscillator.sine(increment: increment)
+        return Tone(increment: increment, level: amplitude * (1 + rise * t))
     }
 
     @usableFromInline
@@ -100,7 +123,7 @@ public struct SweepJumpLayer: Sendable {
 
 /// A tone sweeping up linearly in frequency with seeded jumps added on top.
 public struct HarmonicSweepLayer: Sendable {
-    @usableFromInline let baseFreq, sweepRate, freqRange, amplitude: Double
+    @usableFromInline let baseFreq, sweepRate, freqRange, amplitude, sampleRate: Double
     @usableFromInline var steps: SteppedHash
     @usableFromInline var oscillator: Oscillator
     @usableFromInline var jump: Double = 0
@@ -111,6 +134,7 @@ public struct HarmonicSweepLayer: Sendable {
         sweepRate = p.sweepRate
         freqRange = p.freqRange
         amplitude = p.amplitude
+        self.sampleRate = Double(sampleRate)
         steps = SteppedHash(rate: p.jumpRate, seed: seed, coprime: Coprime.harmonic)
         oscillator = Oscillator(sampleRate: sampleRate)
     }
@@ -118,8 +142,16 @@ public struct HarmonicSweepLayer: Sendable {
     /// The layer's sample at time `t` (seconds); call once per sample, in order.
     @inlinable
     public mutating func sample(at t: Double) -> Double {
+        let tone = tone(at: t)
+        return tone.level * oscillator.sine(increment: tone.increment)
+    }
+
+    /// The phase increment (cycles per sample) and level of the tone at time `t`, for a
+    /// caller that runs the oscillator itself; call once per sample, in order.
+    @inlinable
+    public mutating func tone(at t: Double) -> Tone {
         if steps.advance(to: t) { jump = freqRange * steps.value }
-        return amplitude * oscillator.sine(baseFreq + sweepRate * t + jump)
+        return Tone(increment: (baseFreq + sweepRate * t + jump) / sampleRate, level: amplitude)
     }
 }
 
@@ -164,12 +196,17 @@ public struct BackgroundNoiseLayer: Sendable {
 }
 
 /// The five layers, seeded from the params and the global seed, summed and clamped.
+///
+/// The three tones run their oscillators together, one lane each of a vector, so one
+/// polynomial evaluation serves all three; each lane computes what the layer would alone.
 public struct LayerMix: Sendable {
     @usableFromInline var primary: SweepJumpLayer
     @usableFromInline var harmonic: HarmonicSweepLayer
     @usableFromInline var shriek: SweepJumpLayer
     @usableFromInline var burst: NoiseBurstLayer
     @usableFromInline var background: BackgroundNoiseLayer
+    /// The phases of the primary, harmonic and shriek oscillators (the fourth lane idles).
+    @usableFromInline var phases = SIMD4<Double>.zero
 
     /// The layers of `p`, each seed mixed with the global seed.
     public init(_ p: ScreamParams) {
@@ -189,9 +226,13 @@ public struct LayerMix: Sendable {
     /// `clamp(sum of the five layers, -1, 1)` at time `t`; call once per sample, in order.
     @inlinable
     public mutating func sample(at t: Double) -> Double {
-        var sum = primary.sample(at: t)
-        sum += harmonic.sample(at: t)
-        sum += shriek.sample(at: t)
+        let tones = (primary.tone(at: t), harmonic.tone(at: t), shriek.tone(at: t))
+        let sines = FastMath.sinCycles(phases)
+        phases += SIMD4(tones.0.increment, tones.1.increment, tones.2.increment, 0)
+        phases.replace(with: phases - 1, where: phases .>= 1)
+        var sum = tones.0.level * sines[0]
+        sum += tones.1.level * sines[1]
+        sum += tones.2.level * sines[2]
         sum += burst.sample(at: t)
         sum += background.sample()
         return Swift.min(Swift.max(sum, -1), 1)
