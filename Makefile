@@ -38,7 +38,7 @@ test: setup $(VENV)/.ready
 		--scream "$$($(SWIFT) build --show-bin-path)/scream"
 
 bench: setup
-	cd Benchmarks && $(SWIFT) package --allow-writing-to-package-directory benchmark --scale
+	cd Benchmarks && $(SWIFT) package --allow-writing-to-package-directory benchmark
 
 clean:
 	rm -rf .build Benchmarks/.build $(VENV)
