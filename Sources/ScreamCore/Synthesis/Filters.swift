@@ -1,10 +1,11 @@
 import Foundation
 
 /// One-pole high-pass: `out = a * (prevOut + x - prevIn)`, `a = RC / (RC + dt)`.
+@usableFromInline
 struct HighPassFilter: Sendable {
-    let a: Double
-    var previousIn: Double = 0
-    var previousOut: Double = 0
+    @usableFromInline let a: Double
+    @usableFromInline var previousIn: Double = 0
+    @usableFromInline var previousOut: Double = 0
 
     init(cutoff: Double, sampleRate: Int) {
         let dt = 1 / Double(sampleRate)
@@ -13,6 +14,7 @@ struct HighPassFilter: Sendable {
         a = rc.isInfinite ? 1 : rc / (rc + dt)
     }
 
+    @inlinable
     mutating func process(_ x: Double) -> Double {
         let out = a * (previousOut + x - previousIn)
         previousIn = x
@@ -22,9 +24,10 @@ struct HighPassFilter: Sendable {
 }
 
 /// One-pole low-pass: `y += a * (x - y)`, `a = dt / (RC + dt)`.
+@usableFromInline
 struct LowPassFilter: Sendable {
-    let a: Double
-    var y: Double = 0
+    @usableFromInline let a: Double
+    @usableFromInline var y: Double = 0
 
     init(cutoff: Double, sampleRate: Int) {
         let dt = 1 / Double(sampleRate)
@@ -32,6 +35,7 @@ struct LowPassFilter: Sendable {
         a = dt / (rc + dt)
     }
 
+    @inlinable
     mutating func process(_ x: Double) -> Double {
         y = y + a * (x - y)
         return y
@@ -39,64 +43,108 @@ struct LowPassFilter: Sendable {
 }
 
 /// Quantises to `2^bits` levels per unit and blends with the dry signal.
+///
+/// Dividing by a power of two is exact, so it multiplies by `2^-bits` instead.
+@usableFromInline
 struct Bitcrusher: Sendable {
-    let levels: Double
-    let mix: Double
+    @usableFromInline let levels, step: Double
+    @usableFromInline let mix, dry: Double
 
     init(bits: Int, mix: Double) {
         levels = Double(sign: .plus, exponent: bits, significand: 1)
+        step = Double(sign: .plus, exponent: -bits, significand: 1)
         self.mix = mix
+        dry = 1 - mix
     }
 
+    @inlinable
     func process(_ x: Double) -> Double {
-        let crushed = FastMath.floor(x * levels) / levels
-        return mix * crushed + (1 - mix) * x
+        let crushed = FastMath.floor(x * levels) * step
+        return mix * crushed + dry * x
     }
 }
 
 /// Envelope-following compressor: above the threshold, gain is `(env/thr)^(1/ratio - 1)`.
+///
+/// The envelope moves by well under a percent per sample, so the gain is computed exactly
+/// (`exp` and `log`) at an anchor envelope and, while the envelope stays within `reach` of
+/// it, by the cubic Taylor expansion of `(env/anchor)^exponent` around it. `reach` keeps
+/// the first omitted term below 1e-9 of the gain (a few hundred-thousandths of an LSB).
+@usableFromInline
 struct Compressor: Sendable {
-    let threshold: Double
-    let attack: Double
-    let release: Double
-    let exponent: Double
-    var envelope: Double = 0
+    @usableFromInline let threshold: Double
+    @usableFromInline let attack, attackTake: Double
+    @usableFromInline let release, releaseTake: Double
+    @usableFromInline let exponent: Double
+    /// Taylor coefficients of `(1 + u)^exponent` after the constant term.
+    @usableFromInline let c1, c2, c3: Double
+    /// How far `env/anchor - 1` may stray before the gain is recomputed exactly.
+    @usableFromInline let reach: Double
+    @usableFromInline var envelope: Double = 0
+    /// `1 / anchor` (0 until the first exact gain, which forces one).
+    @usableFromInline var inverseAnchor: Double = 0
+    /// The exact gain at the anchor envelope.
+    @usableFromInline var anchorGain: Double = 1
 
     init(thresholdDB: Double, ratio: Double, attackMs: Double, releaseMs: Double, sampleRate: Int) {
         let sr = Double(sampleRate)
         threshold = pow(10, thresholdDB / 20)
         attack = exp(-1 / (attackMs / 1000 * sr))
         release = exp(-1 / (releaseMs / 1000 * sr))
-        exponent = 1 / ratio - 1
+        attackTake = 1 - attack
+        releaseTake = 1 - release
+        let e = 1 / ratio - 1
+        exponent = e
+        c1 = e
+        c2 = e * (e - 1) / 2
+        c3 = e * (e - 1) * (e - 2) / 6
+        let c4 = abs(c3 * (e - 3) / 4)
+        reach = Swift.min(1.0 / 64, pow(1e-9 / c4, 0.25))
     }
 
     /// Updates the envelope with `x` and returns it.
+    /// The coefficient is picked by a select, not a branch: whether a sample attacks or
+    /// releases is a coin toss the branch predictor would lose.
+    @inlinable
     mutating func follow(_ x: Double) -> Double {
         let level = abs(x)
-        if level > envelope {
-            envelope = attack * envelope + (1 - attack) * level
-        } else {
-            envelope = release * envelope + (1 - release) * level
-        }
+        let attacking = level > envelope
+        let keep = attacking ? attack : release
+        let take = attacking ? attackTake : releaseTake
+        envelope = keep * envelope + take * level
         return envelope
     }
 
     /// The gain for an envelope value: `(env/thr)^(1/ratio - 1)` above the threshold, else 1.
-    func gain(for envelope: Double) -> Double {
-        envelope > threshold ? exp(exponent * log(envelope / threshold)) : 1
+    @inlinable
+    mutating func gain(for envelope: Double) -> Double {
+        guard envelope > threshold else { return 1 }
+        let u = envelope * inverseAnchor - 1
+        guard abs(u) <= reach else { return anchor(at: envelope) }
+        return anchorGain * (1 + u * (c1 + u * (c2 + u * c3)))
+    }
+
+    /// Computes the gain exactly at `envelope` and makes it the new anchor.
+    @usableFromInline
+    mutating func anchor(at envelope: Double) -> Double {
+        inverseAnchor = 1 / envelope
+        anchorGain = exp(exponent * log(envelope / threshold))
+        return anchorGain
     }
 }
 
-/// The six stages in order: high-pass, low-pass, bitcrusher, compressor, boost, limiter.
-struct FilterChain: Sendable {
-    var highPass: HighPassFilter
-    var lowPass: LowPassFilter
-    let crusher: Bitcrusher
-    var compressor: Compressor
-    let boost: Double
-    let limit: Double
+/// The six stages of design §3 in order: high-pass, low-pass, bitcrusher, compressor,
+/// volume boost, limiter.
+public struct FilterChain: Sendable {
+    @usableFromInline var highPass: HighPassFilter
+    @usableFromInline var lowPass: LowPassFilter
+    @usableFromInline let crusher: Bitcrusher
+    @usableFromInline var compressor: Compressor
+    @usableFromInline let boost: Double
+    @usableFromInline let limit: Double
 
-    init(_ f: ScreamParams.Filter, sampleRate: Int) {
+    /// The chain for `f` at `sampleRate`, all state at rest.
+    public init(_ f: ScreamParams.Filter, sampleRate: Int) {
         highPass = HighPassFilter(cutoff: f.highpassCutoff, sampleRate: sampleRate)
         lowPass = LowPassFilter(cutoff: f.lowpassCutoff, sampleRate: sampleRate)
         crusher = Bitcrusher(bits: f.crusherBits, mix: f.crusherMix)
@@ -107,17 +155,28 @@ struct FilterChain: Sendable {
         limit = f.limiterLevel
     }
 
+    /// Runs one sample through all six stages.
+    @inlinable
+    public mutating func process(_ x: Double) -> Double {
+        let shaped = shape(x)
+        return finish(shaped.sample, envelope: shaped.envelope)
+    }
+
     /// Stages 1–3 and the compressor's envelope: returns the crushed sample and the envelope.
-    mutating func shape(_ x: Double) -> (sample: Double, envelope: Double) {
+    @inlinable
+    public mutating func shape(_ x: Double) -> (sample: Double, envelope: Double) {
         var y = highPass.process(x)
         y = lowPass.process(y)
         y = crusher.process(y)
         return (y, compressor.follow(y))
     }
 
-    /// Stages 4–6 for a shaped sample: compressor gain, boost, limiter. Stateless, so a
-    /// block can be shaped first and finished afterwards.
-    func finish(_ y: Double, envelope: Double) -> Double {
+    /// Stages 4–6 for a shaped sample: compressor gain, boost, limiter.
+    ///
+    /// Envelopes must arrive in the order `shape` produced them, so a block can be shaped
+    /// first and finished afterwards.
+    @inlinable
+    public mutating func finish(_ y: Double, envelope: Double) -> Double {
         let out = y * compressor.gain(for: envelope) * boost
         return Swift.min(Swift.max(out, -limit), limit)
     }

@@ -13,13 +13,10 @@ public struct ScreamGenerator: PCMSource, Sendable {
     public private(set) var framesRendered = 0
     var layers: LayerMix
     var filters: FilterChain
-    /// Per-pass scratch: the mixed, then shaped, samples and the compressor envelopes.
-    var samples: [Double]
-    var envelopes: [Double]
-    /// Frames per internal pass. A pass runs the layers over the block, then the stateful
-    /// filters, then the stateless tail, so each stage's independent per-sample work can
-    /// overlap in the CPU; the arithmetic per sample is unchanged.
-    static let passFrames = 256
+    /// One internal pass's scratch, on the stack: 256 frames. A pass runs the layers over the
+    /// block, then the stateful filters, then the compressor gain, boost and limiter, so each
+    /// stage's independent per-sample work can overlap in the CPU.
+    typealias Pass = InlineArray<256, Double>
 
     /// Sets up the layers and filters for `params`, which should have passed `validate()`.
     public init(params: ScreamParams) {
@@ -28,8 +25,6 @@ public struct ScreamGenerator: PCMSource, Sendable {
         totalFrames = params.sampleCount
         layers = LayerMix(params)
         filters = FilterChain(params.filter, sampleRate: params.sampleRate)
-        samples = [Double](repeating: 0, count: Self.passFrames)
-        envelopes = [Double](repeating: 0, count: Self.passFrames)
     }
 
     /// Frames still to come.
@@ -42,10 +37,12 @@ public struct ScreamGenerator: PCMSource, Sendable {
         let frames = Swift.min(buffer.count / channels, framesRemaining)
         guard frames > 0, let base = buffer.baseAddress else { return 0 }
         let rate = Double(sampleRate)
+        var samples = Pass(repeating: 0)
+        var envelopes = Pass(repeating: 0)
         var out = base
         var done = 0
         while done < frames {
-            let count = Swift.min(Self.passFrames, frames - done)
+            let count = Swift.min(samples.count, frames - done)
             let first = framesRendered + done
             for k in 0..<count {
                 samples[k] = layers.sample(at: Double(first + k) / rate)
@@ -53,13 +50,18 @@ public struct ScreamGenerator: PCMSource, Sendable {
             for k in 0..<count {
                 (samples[k], envelopes[k]) = filters.shape(samples[k])
             }
-            for k in 0..<count {
-                let sample = Self.pcm16(filters.finish(samples[k], envelope: envelopes[k]))
-                for _ in 0..<channels {
-                    out.pointee = sample
-                    out += 1
+            if channels == 2 {
+                for k in 0..<count {
+                    let sample = Self.pcm16(filters.finish(samples[k], envelope: envelopes[k]))
+                    out[2 * k] = sample
+                    out[2 * k + 1] = sample
+                }
+            } else {
+                for k in 0..<count {
+                    out[k] = Self.pcm16(filters.finish(samples[k], envelope: envelopes[k]))
                 }
             }
+            out += count * channels
             done += count
         }
         framesRendered += frames
