@@ -39,6 +39,7 @@ test: setup $(VENV)/.ready
 
 bench: setup
 	cd Benchmarks && $(SWIFT) package --allow-writing-to-package-directory benchmark
+	cd Benchmarks && $(SWIFT) run -c release Pacing 60
 
 clean:
 	rm -rf .build Benchmarks/.build $(VENV)

@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .executable(name: "scream", targets: ["scream"]),
         .library(name: "ScreamCore", targets: ["ScreamCore"]),
+        .library(name: "DiscordVoice", targets: ["DiscordVoice"]),
         // The local Discord the tests and the pacing benchmark play against.
         .library(name: "FakeDiscord", targets: ["FakeDiscord"]),
     ],

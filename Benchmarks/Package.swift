@@ -8,6 +8,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     dependencies: [
         .package(name: "scream", path: ".."),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
     ],
     targets: [
@@ -19,5 +20,15 @@ let package = Package(
             ],
             path: "Benchmarks/ScreamBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),
+        // The real-time sender against the local fake Discord: `make bench` runs it after the suite.
+        .executableTarget(
+            name: "Pacing",
+            dependencies: [
+                .product(name: "ScreamCore", package: "scream"),
+                .product(name: "DiscordVoice", package: "scream"),
+                .product(name: "FakeDiscord", package: "scream"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Pacing"),
     ]
 )
