@@ -126,9 +126,7 @@ import Testing
             FakeDiscord.Options(heartbeatInterval: .milliseconds(200), faults: [.init(.gatewayZombie, at: .afterReady)]))
         try await harness.run { harness in
             try await harness.gateway.connect()
-            try await harness.fake.recorder.waitFor("a resume", timeout: .seconds(3)) { events in
-                events.contains { if case .gatewayResume(let r) = $0 { r.accepted } else { false } }
-            }
+            try await harness.fake.recorder.waitForAcceptedResume(timeout: .seconds(3))
             let voice = try await harness.gateway.joinVoice(guild: Harness.guild, channel: Harness.party)
             await voice.leave()
             #expect(harness.fake.recorder.identifies.count == 1)
@@ -140,9 +138,7 @@ import Testing
             FakeDiscord.Options(faults: [.init(.gatewayInvalidSession(resumable: true), at: .afterReady)]))
         try await harness.run { harness in
             try await harness.gateway.connect()
-            try await harness.fake.recorder.waitFor("a resume", timeout: .seconds(3)) { events in
-                events.contains { if case .gatewayResume(let r) = $0 { r.accepted } else { false } }
-            }
+            try await harness.fake.recorder.waitForAcceptedResume(timeout: .seconds(3))
             let voice = try await harness.gateway.joinVoice(guild: Harness.guild, channel: Harness.party)
             await voice.leave()
             #expect(harness.fake.recorder.identifies.count == 1)

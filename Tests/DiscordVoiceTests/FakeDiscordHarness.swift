@@ -82,6 +82,13 @@ extension FakeDiscord.Recorder {
             events.contains { if case .voiceStateUpdate(let r) = $0 { r.channelID == nil } else { false } }
         }
     }
+
+    /// Waits for a main-gateway RESUME that the fake accepted.
+    func waitForAcceptedResume(timeout: Duration) async throws {
+        try await waitFor("a resume", timeout: timeout) { events in
+            events.contains { if case .gatewayResume(let r) = $0 { r.accepted } else { false } }
+        }
+    }
 }
 
 /// Checks a finished playback of `count` test packets: every frame decrypted, seq +1 and ts +960,
