@@ -9,7 +9,7 @@ enum Vectors {
 
     /// Decodes one of the MLS working group's vector files and keeps the cipher suite 2 entries.
     static func mls<Entry: Decodable>(_ name: String, as type: Entry.Type) throws -> [Entry] {
-        let url = packageRoot.appendingPathComponent("../shared/mls-test-vectors/\(name).json")
+        let url = packageRoot.appendingPathComponent("Tests/Vectors/MLS/\(name).json")
         let data = try Data(contentsOf: url)
         return try JSONDecoder().decode([Entry].self, from: data)
     }

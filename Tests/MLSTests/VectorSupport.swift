@@ -2,11 +2,11 @@ import Foundation
 import Testing
 @testable import MLS
 
-/// Loads the MLS working group's interop vectors from `../shared/mls-test-vectors/`.
+/// Loads the MLS working group's interop vectors from `Tests/Vectors/MLS/` (see its SOURCE.md).
 enum Vectors {
     static let directory: URL = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("../shared/mls-test-vectors").standardizedFileURL
+        .appendingPathComponent("Tests/Vectors/MLS")
 
     /// The top-level array of a vector file.
     static func load(_ name: String) throws -> [[String: Any]] {

@@ -2,14 +2,14 @@ import Foundation
 import Testing
 @testable import ScreamCore
 
-/// Reads the two preset tables of design §3 straight from ../shared/design.md.
+/// Reads the two preset tables of the design reference from `Tests/Vectors/presets.md`.
 private struct DesignTable {
     var rows: [String: [[Double]]] = [:]
 
     init() throws {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent()
-        let text = try String(contentsOf: root.appendingPathComponent("../shared/design.md"), encoding: .utf8)
+        let text = try String(contentsOf: root.appendingPathComponent("Tests/Vectors/presets.md"), encoding: .utf8)
         for line in text.split(separator: "\n") where line.hasPrefix("| ") {
             let cells = line.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }
             guard let name = cells.first, Preset(rawValue: name) != nil else { continue }
