@@ -362,10 +362,10 @@ class DaveGateway:
         if self._timeout:
             self._timeout.cancel()
         self.transition = None
+        self.executed.append((time.monotonic(), t.transition_id, t.protocol_version, frozenset(t.members)))
         for uid in t.members:
             if uid in self.clients:
                 self.clients[uid].send_json(OP_EXECUTE_TRANSITION, {"transition_id": t.transition_id})
-        self.executed.append((time.monotonic(), t.transition_id, t.protocol_version, frozenset(t.members)))
         self.log(f"executed transition {t.transition_id} (protocol {t.protocol_version}) for {sorted(t.members)}")
 
     def _forget_group(self) -> None:

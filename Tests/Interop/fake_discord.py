@@ -213,8 +213,12 @@ class FakeDiscord:
                         "application": {"id": str(self.bot_user_id), "flags": 0}}, "READY")
                     await self._main_send(ws, 0, self._guild_create(), "GUILD_CREATE")
                 elif op == 4:
+                    # Record the join or leave before any reply: the bot may close the gateway
+                    # right after leaving, and a failed send must not lose the record.
                     channel = d.get("channel_id")
                     self.records.voice_joins.append(channel)
+                    if not channel:
+                        self.left.set()
                     await self._main_send(ws, 0, {
                         "guild_id": str(self.guild_id), "channel_id": channel, "user_id": str(self.bot_user_id),
                         "session_id": BOT_VOICE_SESSION, "self_deaf": bool(d.get("self_deaf")),
@@ -222,8 +226,6 @@ class FakeDiscord:
                     if channel:
                         await self._main_send(ws, 0, {"token": VOICE_TOKEN, "guild_id": str(self.guild_id),
                                                       "endpoint": self.voice_endpoint}, "VOICE_SERVER_UPDATE")
-                    else:
-                        self.left.set()
                 elif op == 6:
                     await self._main_send(ws, 0, {}, "RESUMED")
         except ConnectionClosed:
