@@ -1,6 +1,7 @@
 # scream: build, run and test.
-#   make run    set up, build, and render scream.ogg
-#   make test   set up, build, and run every test
+#   make run      set up, build, and render scream.ogg
+#   make test     set up, build, and run every test
+#   make install  install scream, its shell completions and man page under PREFIX (and DESTDIR)
 SHELL := /bin/bash
 SWIFT ?= swift
 CONFIG ?= release
@@ -8,8 +9,14 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_PACKAGES := libopus-dev libogg-dev libsodium-dev pkg-config opus-tools ffmpeg
 PYTHON ?= python3
 VENV := .venv
+PREFIX ?= /usr/local
+DESTDIR ?=
+RUNS ?= 10
+# Release builds link the Swift runtime and Foundation statically, so the binary runs on a
+# machine without a Swift toolchain.
+BUILD_FLAGS := -c $(CONFIG) $(if $(filter release,$(CONFIG)),--static-swift-stdlib)
 
-.PHONY: setup build run test clean bench
+.PHONY: setup build run test test-repeat install clean bench
 
 setup:
 	@missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
@@ -20,10 +27,10 @@ setup:
 	fi
 
 build: setup
-	$(SWIFT) build -c $(CONFIG)
+	$(SWIFT) build $(BUILD_FLAGS)
 
 run: build
-	$$($(SWIFT) build -c $(CONFIG) --show-bin-path)/scream generate scream.ogg
+	$$($(SWIFT) build $(BUILD_FLAGS) --show-bin-path)/scream generate scream.ogg
 
 # The interop peers: Discord's libdave (dave.py) and davey, in a project-local venv.
 $(VENV)/.ready: Tests/Interop/requirements.txt
@@ -36,6 +43,26 @@ test: setup $(VENV)/.ready
 	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(SWIFT) test --skip-build
 	INTEROP_REPORT=.build/interop-report.txt $(VENV)/bin/python -m pytest -q Tests/Interop \
 		--scream "$$($(SWIFT) build --show-bin-path)/scream"
+
+# The socket suites and the DAVE interop suite RUNS times; LOAD=1 keeps every core busy meanwhile.
+test-repeat: test
+	scripts/test-repeat $(RUNS) $(if $(LOAD),--load)
+
+# A stripped binary, bash/zsh/fish completions and a man page generated from the help text.
+install: build
+	$(SWIFT) build $(BUILD_FLAGS) --product generate-manual
+	@bin=$$($(SWIFT) build $(BUILD_FLAGS) --show-bin-path); \
+	root="$(DESTDIR)$(PREFIX)"; \
+	set -e; \
+	install -d "$$root/bin" "$$root/share/man/man1" "$$root/share/bash-completion/completions" \
+		"$$root/share/zsh/site-functions" "$$root/share/fish/vendor_completions.d"; \
+	install -m 755 -s "$$bin/scream" "$$root/bin/scream"; \
+	"$$bin/scream" --generate-completion-script bash > "$$root/share/bash-completion/completions/scream"; \
+	"$$bin/scream" --generate-completion-script zsh > "$$root/share/zsh/site-functions/_scream"; \
+	"$$bin/scream" --generate-completion-script fish > "$$root/share/fish/vendor_completions.d/scream.fish"; \
+	"$$bin/generate-manual" "$$bin/scream" --section 1 --authors "The scream authors" \
+		--output-directory "$$root/share/man/man1"; \
+	echo "installed $$root/bin/scream, its completions and man page"
 
 bench: setup
 	cd Benchmarks && $(SWIFT) package --allow-writing-to-package-directory benchmark
