@@ -49,7 +49,7 @@ public enum DiscordVoiceError: Error, Sendable, Hashable, CustomStringConvertibl
     public var description: String {
         switch self {
         case .invalidURL(let url):
-            return "\(url.debugDescription) is not a ws:// or wss:// URL."
+            return "\(url.debugDescription) is not a valid ws:// or wss:// URL."
         case .caFileUnreadable(let path, let reason):
             return "The CA file \(path) could not be loaded (\(reason))."
         case .connectionFailed(let endpoint, let reason):

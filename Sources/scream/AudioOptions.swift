@@ -4,21 +4,23 @@ import ScreamCore
 /// The options that shape the scream, shared by `generate` and `play`.
 ///
 /// Values stay text here; the config cascade parses and validates them so that a bad value
-/// reads the same whether it came from a flag, the environment or the config file.
+/// reads the same whether it came from a flag, the environment or the config file. Numeric
+/// options take the next word whatever it is, so `--seed -1` reaches the check that
+/// refuses it instead of reading as an unknown option.
 struct AudioOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Preset to render (see 'scream presets'); without one the scream is random.", valueName: "name"))
     var preset: String?
 
-    @Option(help: ArgumentHelp("Length, such as 3s, 500ms, 1.5s or 1m30s (at most 10m).", valueName: "duration"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Length, such as 3s, 500ms, 1.5s or 1m30s (at most 10m).", valueName: "duration"))
     var duration: String?
 
-    @Option(help: ArgumentHelp("Volume from 0 (silence) to 1 (full).", valueName: "0..1"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Volume from 0 (silence) to 1 (full).", valueName: "0..1"))
     var volume: String?
 
-    @Option(help: ArgumentHelp("Seed; the same seed gives the same scream.", valueName: "n"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Seed; the same seed gives the same scream.", valueName: "n"))
     var seed: String?
 
-    @Option(help: ArgumentHelp("Opus bitrate, such as 64000 or 64k (default: 64k).", valueName: "bits"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Opus bitrate, such as 64000 or 64k (default: 64k).", valueName: "bits"))
     var bitrate: String?
 
     @Option(help: ArgumentHelp("YAML or JSON parameter file, read over the preset (or classic).", valueName: "file"))

@@ -7,9 +7,13 @@ import ScreamCore
 @main
 enum Entry {
     static func main() async {
+        signal(SIGPIPE, SIG_IGN)
         let command: ParsableCommand
         do {
-            command = try Scream.parseAsRoot()
+            let arguments = Array(CommandLine.arguments.dropFirst())
+            try UsageError.checkRepeatedOptions(arguments)
+            try checkHelpTopic(arguments)
+            command = try Scream.parseAsRoot(arguments)
         } catch {
             fail(error)
         }
@@ -22,6 +26,20 @@ enum Entry {
             }
         } catch {
             fail(error)
+        }
+    }
+
+    /// `scream help NAME …` names commands that exist; argument parser would print the
+    /// top-level help for a name it does not know.
+    private static func checkHelpTopic(_ arguments: [String]) throws {
+        guard arguments.first == "help" else { return }
+        var commands: [ParsableCommand.Type] = Scream.configuration.subcommands
+        for name in arguments.dropFirst() where !name.hasPrefix("-") {
+            let names = commands.map { $0.configuration.commandName ?? "" }
+            guard let match = commands.first(where: { $0.configuration.commandName == name }) else {
+                throw UsageError.unknownCommand(name, known: names)
+            }
+            commands = match.configuration.subcommands
         }
     }
 

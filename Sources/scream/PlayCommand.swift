@@ -37,7 +37,7 @@ struct PlayCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Discord bot token (default: DISCORD_TOKEN or the config file).", valueName: "token"))
     var token: String?
 
-    @Option(help: ArgumentHelp("How long connecting may take, such as 30s (default: 30s).", valueName: "duration"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("How long connecting may take, such as 30s (default: 30s).", valueName: "duration"))
     var timeout: String?
 
     @Flag(help: "Render and encode without a token or network, and print a summary.")
@@ -55,6 +55,9 @@ struct PlayCommand: AsyncParsableCommand {
         }
         if output == "-" {
             throw UsageError.previewToStandardOutput
+        }
+        if let output, let named = AudioFormat(path: output), named != .ogg {
+            throw UsageError.previewIsOgg(path: output)
         }
         var flags: [SettingKey: String] = [:]
         flags[.guildID] = try UsageError.single(argument: guildArgument, option: guild, names: ("GUILD", "--guild"))

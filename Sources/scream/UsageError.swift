@@ -8,6 +8,12 @@ enum UsageError: Error, CustomStringConvertible {
     case previewToStandardOutput
     /// `generate --print-command` without the ffmpeg backend, which has no command to print.
     case printCommandNeedsFFmpeg
+    /// `play --dry-run --output` with a file name that says WAV: the preview is Ogg Opus.
+    case previewIsOgg(path: String)
+    /// An option was given more than once; argument parser would keep only the last.
+    case repeatedOption(String)
+    /// `scream help NAME` for a command that does not exist.
+    case unknownCommand(String, known: [String])
 
     var description: String {
         switch self {
@@ -19,6 +25,12 @@ enum UsageError: Error, CustomStringConvertible {
             "the dry-run preview cannot go to standard output, which carries the summary; give --output a file name."
         case .printCommandNeedsFFmpeg:
             "--print-command prints the ffmpeg command line, so it needs --backend ffmpeg."
+        case .previewIsOgg(let path):
+            "the dry-run preview is Ogg Opus, but \(path) names a WAV file; give it an .ogg name."
+        case .repeatedOption(let name):
+            "\(name) was given more than once; give each option once."
+        case .unknownCommand(let name, let known):
+            "there is no command '\(name)'; the commands are \(known.joined(separator: ", "))."
         }
     }
 
@@ -28,5 +40,18 @@ enum UsageError: Error, CustomStringConvertible {
             throw givenTwice(argument: names.argument, option: names.option)
         }
         return argument ?? option
+    }
+
+    /// Throws for the first option that `arguments` give twice (long and short forms count
+    /// as one), before a `--` that ends the options.
+    static func checkRepeatedOptions(_ arguments: some Sequence<String>) throws {
+        let shortNames = ["-o": "--output", "-g": "--guild", "-c": "--channel", "-v": "--verbose", "-h": "--help"]
+        var seen: Set<String> = []
+        for argument in arguments {
+            if argument == "--" { return }
+            let name = String(argument.split(separator: "=", maxSplits: 1).first ?? "")
+            guard let option = name.hasPrefix("--") && name.count > 2 ? name : shortNames[name] else { continue }
+            guard seen.insert(option).inserted else { throw repeatedOption(option) }
+        }
     }
 }

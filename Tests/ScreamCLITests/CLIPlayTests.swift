@@ -271,7 +271,9 @@ import Testing
             let signalled = try #require(sent.instant)
             #expect(ContinuousClock.now - signalled < .seconds(1))
             #expect(result.status == 130)
-            #expect(result.stderr == "error: interrupted by SIGINT; the bot left the voice channel.\n")
+            #expect(
+                result.stderr
+                    == "error: interrupted by SIGINT before the bot had joined the voice channel; nothing was played.\n")
             #expect(recorder.voiceStateUpdates.map(\.channelID) == [Sample.lobbyChannelID, nil])
             #expect(recorder.rtpPackets.isEmpty)
         }

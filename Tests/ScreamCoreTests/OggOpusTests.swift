@@ -46,7 +46,7 @@ private let opusToolsInstalled = EncodingHarness.installed("opusinfo") && Encodi
     @Test func packetsOfAtLeast255BytesAreLacedWithContinuationSegments() throws {
         let params = Preset.deathMetal.params.applyingDuration(0.5)
         let path = try EncodingHarness.writeFile("ogg") { sink in
-            _ = try OggOpusWriter.encode(ScreamGenerator(params: params), to: sink, bitrate: 256_000)
+            _ = try OggOpusWriter.encode(ScreamGenerator(params: params), to: sink, bitrate: 256_000, serial: 1)
         }
         defer { unlink(path) }
         let pages = OggPage.parse([UInt8](try Data(contentsOf: URL(fileURLWithPath: path))))
@@ -90,7 +90,7 @@ struct OggOpusDecoderTests {
         var params = Preset.classic.params.applyingDuration(duration)
         params.channels = channels
         let path = try EncodingHarness.writeFile("ogg") { sink in
-            _ = try OggOpusWriter.encode(ScreamGenerator(params: params), to: sink)
+            _ = try OggOpusWriter.encode(ScreamGenerator(params: params), to: sink, serial: 1)
         }
         defer { unlink(path) }
         let info = try EncodingHarness.run("opusinfo", [path])
@@ -109,7 +109,7 @@ struct OggOpusDecoderTests {
         params.sampleRate = 16000
         params.channels = 1
         let path = try EncodingHarness.writeFile("ogg") { sink in
-            _ = try OggOpusWriter.encode(ScreamGenerator(params: params), to: sink)
+            _ = try OggOpusWriter.encode(ScreamGenerator(params: params), to: sink, serial: 1)
         }
         defer { unlink(path) }
         let info = try EncodingHarness.run("opusinfo", [path])
@@ -124,7 +124,7 @@ struct OggOpusDecoderTests {
     @Test func streamThroughAPipeIsAValidFile() throws {
         let params = Preset.robot.params.applyingDuration(1.5)
         let path = try EncodingHarness.writePipe("ogg") { sink in
-            _ = try OggOpusWriter.encode(ScreamGenerator(params: params), to: sink)
+            _ = try OggOpusWriter.encode(ScreamGenerator(params: params), to: sink, serial: 1)
         }
         defer { unlink(path) }
         let info = try EncodingHarness.run("opusinfo", [path])
@@ -138,7 +138,7 @@ struct OggOpusDecoderTests {
         var params = Preset.banshee.params.applyingDuration(1)
         params.channels = channels
         let path = try EncodingHarness.writeFile("ogg") { sink in
-            _ = try OggOpusWriter.encode(ScreamGenerator(params: params), to: sink)
+            _ = try OggOpusWriter.encode(ScreamGenerator(params: params), to: sink, serial: 1)
         }
         defer { unlink(path) }
         let probe = try EncodingHarness.run("ffprobe", [

@@ -20,6 +20,7 @@ public struct WebSocketURL: Sendable, Hashable, CustomStringConvertible {
         secure = scheme == "wss"
         self.host = host.hasPrefix("[") ? String(host.dropFirst().dropLast()) : host
         port = components.port ?? (secure ? 443 : 80)
+        guard (1...65535).contains(port) else { throw .invalidURL(text) }
         let path = components.percentEncodedPath.isEmpty ? "/" : components.percentEncodedPath
         target = components.percentEncodedQuery.map { "\(path)?\($0)" } ?? path
     }

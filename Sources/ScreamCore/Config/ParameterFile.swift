@@ -177,3 +177,16 @@ private struct Field<Root> {
         }
     }
 }
+
+extension ScreamParams {
+    /// The Ogg stream serial number for this scream: a hash of its parameter file text, so
+    /// the same scream gives the same bytes however it was asked for, and different screams
+    /// get different serials (FNV-1a over the YAML, folded to 32 bits).
+    public var streamSerial: Int32 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in ParameterFile.yaml(for: self).utf8 {
+            hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3
+        }
+        return Int32(truncatingIfNeeded: hash ^ (hash >> 32))
+    }
+}

@@ -36,6 +36,10 @@ public enum EncodingError: Error, Equatable, Sendable, CustomStringConvertible {
             "The Opus encoder failed: \(message)."
         case .ogg:
             "The Ogg stream could not be assembled (out of memory)."
+        case .writeFailed(ENOSPC):
+            "Writing the output failed: the disk is full (no space left on device)."
+        case .writeFailed(EPIPE):
+            "Writing the output failed: the reader closed the pipe before the scream ended."
         case let .writeFailed(code):
             "Writing the output failed: \(String(cString: strerror(code)))."
         case let .wavTooLong(frames):

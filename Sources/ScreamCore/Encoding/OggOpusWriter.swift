@@ -30,7 +30,7 @@ public final class OggOpusWriter {
     /// recorded in OpusHead and sets how packet frame counts convert to granules.
     public init(
         sink: ByteSink, channels: Int, inputSampleRate: Int, preSkip: Int,
-        serial: Int32 = .random(in: .min ... .max), vendor: String = String(cString: opus_get_version_string())
+        serial: Int32, vendor: String = String(cString: opus_get_version_string())
     ) throws(EncodingError) {
         guard OpusFrameEncoder.supportedSampleRates.contains(inputSampleRate) else {
             throw .unsupportedSampleRate(inputSampleRate)
@@ -93,7 +93,7 @@ public final class OggOpusWriter {
 
     /// Encodes all of `source` into an Ogg Opus stream on `sink`; returns the real frame count.
     public static func encode<Source: PCMSource>(
-        _ source: Source, to sink: ByteSink, bitrate: Int = 64000, serial: Int32 = .random(in: .min ... .max)
+        _ source: Source, to sink: ByteSink, bitrate: Int = 64000, serial: Int32
     ) throws -> Int {
         var packets = try OpusPacketStream(source: source, bitrate: bitrate)
         let writer = try OggOpusWriter(

@@ -13,4 +13,13 @@ public enum AudioFormat: String, CaseIterable, Sendable {
         default: return nil
         }
     }
+
+    /// The format the extension of the last component of `path` stands for, if any.
+    public init?(path: String) {
+        let name = path.split(separator: "/", omittingEmptySubsequences: false).last.map(String.init) ?? path
+        guard let fileExtension = name.split(separator: ".", omittingEmptySubsequences: false).dropFirst().last else {
+            return nil
+        }
+        self.init(fileExtension: String(fileExtension))
+    }
 }

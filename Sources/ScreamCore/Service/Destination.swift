@@ -28,9 +28,7 @@ public enum Destination: Sendable, Equatable {
         if path == "-" {
             return (.standardOutput, explicitFormat ?? fallbackFormat ?? .ogg)
         }
-        let name = path.split(separator: "/", omittingEmptySubsequences: false).last.map(String.init) ?? path
-        let fileExtension = name.split(separator: ".", omittingEmptySubsequences: false).dropFirst().last.map(String.init)
-        guard let named = fileExtension.flatMap(AudioFormat.init(fileExtension:)) else {
+        guard let named = AudioFormat(path: path) else {
             return (.file(path), explicitFormat ?? fallbackFormat ?? .ogg)
         }
         if let explicitFormat, explicitFormat != named {

@@ -35,11 +35,11 @@ public enum DryRun {
         if preview?.isEmpty == true {
             throw ServiceError.emptyOutputPath
         }
-        let output = try preview.map(TemporaryOutput.init(replacing:))
+        let output = try preview.map(OutputFile.init(path:))
         trap.guardTemporaryFile(output?.temporaryPath)
         defer { trap.guardTemporaryFile(nil) }
         do {
-            var consumer = OpusConsumer(sink: output?.sink, bitrate: bitrate)
+            var consumer = OpusConsumer(sink: output?.sink, bitrate: bitrate, params: recipe.params)
             let stats = try Rendering.run(&consumer, recipe: recipe, backend: backend, trap: trap, progress: progress, started: beforeRendering)
             try trap.check()
             try output?.commit()

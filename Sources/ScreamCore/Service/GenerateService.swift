@@ -53,7 +53,7 @@ public enum GenerateService {
             logger.info("wrote \(stats.frames) frames to standard output")
             return stats
         case .file(let path):
-            let output = try TemporaryOutput(replacing: path)
+            let output = try OutputFile(path: path)
             trap.guardTemporaryFile(output.temporaryPath)
             defer { trap.guardTemporaryFile(nil) }
             do {
@@ -77,7 +77,7 @@ public enum GenerateService {
             var consumer = WAVConsumer(sink: sink, frameCount: job.recipe.params.sampleCount)
             return try Rendering.run(&consumer, recipe: job.recipe, backend: job.backend, trap: trap, progress: progress, started: started)
         case .ogg:
-            var consumer = OpusConsumer(sink: sink, bitrate: job.bitrate)
+            var consumer = OpusConsumer(sink: sink, bitrate: job.bitrate, params: job.recipe.params)
             return try Rendering.run(&consumer, recipe: job.recipe, backend: job.backend, trap: trap, progress: progress, started: started)
         }
     }

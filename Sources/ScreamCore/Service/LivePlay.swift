@@ -1,5 +1,6 @@
 import DiscordVoice
 import Logging
+import Synchronization
 
 /// One `scream play` request for a real Discord voice channel.
 public struct PlayRequest: Sendable {
@@ -33,12 +34,23 @@ public struct PlayRequest: Sendable {
         self.recipe = recipe.forDiscord
         self.guildID = guildID
         self.channelID = settings.channelID
-        self.token = token.hasPrefix("Bot ") ? String(token.dropFirst(4)) : token
+        self.token = try Self.bareToken(token)
         self.bitrate = settings.bitrate
         self.timeout = settings.timeout
         self.backend = settings.backend
-        self.gatewayURL = environment["SCREAM_GATEWAY_URL"].flatMap { $0.isEmpty ? nil : $0 } ?? DiscordVoice.defaultGatewayURL
+        if environment["SCREAM_GATEWAY_URL"]?.isEmpty == true { throw ServiceError.emptyGatewayURL }
+        self.gatewayURL = environment["SCREAM_GATEWAY_URL"] ?? DiscordVoice.defaultGatewayURL
         self.caFile = environment["SCREAM_CA_FILE"].flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    /// The token without a `Bot ` prefix, refused when it cannot be a bot token: empty, only
+    /// the prefix, or holding spaces or control characters (a paste gone wrong).
+    static func bareToken(_ token: String) throws -> String {
+        let bare = token.hasPrefix("Bot ") ? String(token.dropFirst(4)) : token
+        guard !bare.isEmpty, bare != "Bot" else { throw ServiceError.invalidToken(reason: "it holds only the Bot prefix") }
+        guard !bare.unicodeScalars.contains(where: { $0.properties.isWhitespace || $0.value < 0x20 || $0.value == 0x7f })
+        else { throw ServiceError.invalidToken(reason: "it contains a space or a line break") }
+        return bare
     }
 }
 
@@ -47,7 +59,7 @@ public struct PlayRequest: Sendable {
 /// Packets are encoded as the sender asks for them, a few frames ahead of the 20 ms
 /// schedule, so nothing waits for the whole scream to render. A SIGINT or SIGTERM stops the
 /// audio, sends the closing silence, turns speaking off and leaves the channel before
-/// ``ServiceError/playInterrupted(signal:)`` is thrown.
+/// ``ServiceError/playInterrupted(signal:joined:)`` is thrown.
 public enum LivePlay {
     /// How often the signal trap is checked while playing.
     static let signalPollInterval: Duration = .milliseconds(10)
@@ -61,9 +73,16 @@ public enum LivePlay {
     ) async throws -> PlaybackReport {
         logger.info(
             "play: guild \(request.guildID), channel \(request.channelID.map(String.init) ?? "auto"), \(request.recipe.origin)")
+        let joined = JoinedFlag()
+        let interrupted = { (signal: Int32) in ServiceError.playInterrupted(signal: signal, joined: joined.value) }
         do {
             let outcome = try await withThrowingTaskGroup(of: PlaybackReport?.self) { group in
-                group.addTask { try await session(request, logger: logger, beforePlaying: beforePlaying) }
+                group.addTask {
+                    try await session(request, logger: logger) {
+                        joined.set()
+                        beforePlaying()
+                    }
+                }
                 group.addTask {
                     _ = await trap.waitForSignal(polling: signalPollInterval)
                     return nil
@@ -75,20 +94,20 @@ public enum LivePlay {
                 }
                 return report
             }
-            if let signal = trap.signal { throw ServiceError.playInterrupted(signal: signal) }
+            if let signal = trap.signal { throw interrupted(signal) }
             guard let report = outcome else { throw DiscordVoiceError.cancelled }
             return report
         } catch let error as DiscordVoiceError {
-            if let signal = trap.signal { throw ServiceError.playInterrupted(signal: signal) }
+            if let signal = trap.signal { throw interrupted(signal) }
             throw ServiceError.discord(error)
         } catch {
-            if let signal = trap.signal { throw ServiceError.playInterrupted(signal: signal) }
+            if let signal = trap.signal { throw interrupted(signal) }
             throw error
         }
     }
 
     private static func session(
-        _ request: PlayRequest, logger: Logger, beforePlaying: @Sendable () -> Void
+        _ request: PlayRequest, logger: Logger, beforePlaying: @escaping @Sendable () -> Void
     ) async throws -> PlaybackReport {
         let configuration = DiscordVoice.Configuration(
             token: request.token, gatewayURL: request.gatewayURL, caFile: request.caFile,
@@ -148,4 +167,15 @@ public enum LivePlay {
         logger.info("playing \(request.recipe.origin): \(frames) frames")
         return try await voice.play(packets)
     }
+}
+
+/// Whether the bot got into the voice channel, set from the session task and read after it.
+private final class JoinedFlag: Sendable {
+    private let joined = Mutex(false)
+
+    /// Records that the bot joined.
+    func set() { joined.withLock { $0 = true } }
+
+    /// Whether ``set()`` was called.
+    var value: Bool { joined.withLock { $0 } }
 }

@@ -62,21 +62,27 @@ struct WAVConsumer: SourceConsumer {
 struct OpusConsumer: SourceConsumer {
     let sink: ByteSink?
     let bitrate: Int
+    /// The Ogg stream serial number.
+    let serial: Int32
     /// Packets produced.
     private(set) var packets = 0
     /// Opus payload bytes produced.
     private(set) var bytes = 0
 
-    init(sink: ByteSink?, bitrate: Int) {
+    /// A consumer for `params`' scream, whose Ogg serial number comes from the params so that
+    /// the same scream gives the same bytes.
+    init(sink: ByteSink?, bitrate: Int, params: ScreamParams) {
         self.sink = sink
         self.bitrate = bitrate
+        serial = params.streamSerial
     }
 
     mutating func consume<Source: PCMSource>(_ source: inout MonitoredSource<Source>) throws {
         var stream = try OpusPacketStream(source: source, bitrate: bitrate)
         let writer = try sink.map {
             try OggOpusWriter(
-                sink: $0, channels: source.channels, inputSampleRate: source.sampleRate, preSkip: stream.encoder.preSkip)
+                sink: $0, channels: source.channels, inputSampleRate: source.sampleRate, preSkip: stream.encoder.preSkip,
+                serial: serial)
         }
         while let packet = try stream.next() {
             packets += 1

@@ -18,6 +18,8 @@ public enum ServiceError: Error, Sendable, Equatable, CustomStringConvertible {
     case outputNotWritable(path: String, errno: Int32)
     /// Audio would be written to a terminal.
     case outputIsTerminal
+    /// The output path names something audio cannot be written to, such as a block device.
+    case outputUnsupportedKind(path: String, kind: String)
     /// `--format` says one container, the file extension another.
     case formatContradictsExtension(format: AudioFormat, path: String)
     /// A SIGINT or SIGTERM arrived; nothing was left at the output path.
@@ -26,8 +28,13 @@ public enum ServiceError: Error, Sendable, Equatable, CustomStringConvertible {
     case missingGuild
     /// `play` needs a bot token.
     case missingToken
-    /// A SIGINT or SIGTERM stopped `play`; the bot left the channel first.
-    case playInterrupted(signal: Int32)
+    /// The bot token cannot be one; `reason` says why (the token itself is never shown).
+    case invalidToken(reason: String)
+    /// `SCREAM_GATEWAY_URL` is set to the empty string.
+    case emptyGatewayURL
+    /// A signal stopped `play`; `joined` says whether the bot had joined the channel (it
+    /// left it before exiting) or was still connecting.
+    case playInterrupted(signal: Int32, joined: Bool)
     /// Discord refused or failed the connection, the join or the playback.
     case discord(DiscordVoiceError)
 
@@ -43,6 +50,8 @@ public enum ServiceError: Error, Sendable, Equatable, CustomStringConvertible {
             "cannot write \(path): \(String(cString: strerror(code)).lowercased())."
         case .outputIsTerminal:
             "refusing to write audio to a terminal; redirect standard output or give a file name."
+        case .outputUnsupportedKind(let path, let kind):
+            "cannot write \(path): it is \(kind); give a regular file, a FIFO or a character device such as /dev/null."
         case .formatContradictsExtension(let format, let path):
             "--format \(format.rawValue) contradicts the extension of \(path); drop --format or name the file .\(format.rawValue)."
         case .interrupted(let signal):
@@ -51,8 +60,14 @@ public enum ServiceError: Error, Sendable, Equatable, CustomStringConvertible {
             "no guild id given; pass --guild ID (or GUILD as the first argument) or set SCREAM_GUILD_ID."
         case .missingToken:
             "no Discord bot token given; pass --token, set DISCORD_TOKEN or add token to the config file."
-        case .playInterrupted(let signal):
+        case .invalidToken(let reason):
+            "the Discord bot token is not valid: \(reason); copy it again from the Bot page of your application."
+        case .emptyGatewayURL:
+            "SCREAM_GATEWAY_URL is set but empty; unset it to use Discord's gateway, or set it to a wss:// URL."
+        case .playInterrupted(let signal, joined: true):
             "interrupted by \(Self.name(of: signal)); the bot left the voice channel."
+        case .playInterrupted(let signal, joined: false):
+            "interrupted by \(Self.name(of: signal)) before the bot had joined the voice channel; nothing was played."
         case .discord(let error):
             error.description
         }
@@ -63,7 +78,7 @@ public enum ServiceError: Error, Sendable, Equatable, CustomStringConvertible {
     /// count), 1 for everything else.
     public var exitStatus: Int32 {
         switch self {
-        case .interrupted(let signal), .playInterrupted(let signal): 128 + signal
+        case .interrupted(let signal), .playInterrupted(let signal, _): 128 + signal
         case .discord(let error): Self.isInputProblem(error) ? 2 : 1
         default: 2
         }

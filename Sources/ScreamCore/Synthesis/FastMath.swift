@@ -58,9 +58,11 @@ enum FastMath {
         return s
     }
 
-    /// `floor(v)` for |v| < 2^63, exactly, without a libm call.
+    /// `floor(v)`, exactly, without a libm call; NaN and infinities come back unchanged.
     @inlinable
     static func floor(_ v: Double) -> Double {
+        // From 2^52 up every double is whole; NaN fails the comparison and passes through.
+        guard abs(v) < 0x1p52 else { return v }
         let t = Double(Int64(v))
         return t > v ? t - 1 : t
     }
