@@ -32,6 +32,23 @@ import Testing
         }
     }
 
+    @Test func aFiveMebibyteGuildCreateIsReadWhole() async throws {
+        var guild = FakeDiscord.Sample.guild()
+        // A large guild's GUILD_CREATE runs to megabytes; one long channel name makes the same
+        // frame size without making the fake encode thousands of objects.
+        guild.channels.append(
+            FakeDiscord.Channel(id: "300000000000009999", name: String(repeating: "x", count: 5 << 20), kind: .text))
+        // Discord's heartbeat interval is about 41 s; the fake's default of 1 s would count the
+        // seconds a debug build spends on 5 MiB of JSON as a zombie connection.
+        let options = FakeDiscord.Options(guilds: [guild], heartbeatInterval: .seconds(40))
+        let harness = try await Harness.start(options, timeout: .seconds(20))
+        try await harness.run { harness in
+            try await harness.gateway.connect()
+            #expect(try await harness.gateway.busiestVoiceChannel(in: Harness.guild) == Harness.party)
+            #expect(harness.fake.recorder.identifies.count == 1 && harness.fake.recorder.resumes.isEmpty)
+        }
+    }
+
     @Test func autoPickChoosesTheChannelWithMostHumans() async throws {
         let harness = try await Harness.start()
         try await harness.run { harness in

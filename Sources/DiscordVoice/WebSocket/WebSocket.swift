@@ -26,6 +26,10 @@ final class WebSocket: Sendable {
     let events: AsyncStream<Event>
     private let channel: any Channel
 
+    /// The largest frame, and the largest reassembled message, accepted from the peer:
+    /// 64 MiB, since a large guild's GUILD_CREATE runs to several megabytes.
+    static let maximumMessageSize = 64 << 20
+
     private init(channel: any Channel, events: AsyncStream<Event>) {
         self.channel = channel
         self.events = events
@@ -51,13 +55,13 @@ final class WebSocket: Sendable {
                         let hostname = url.host.isIPAddress ? nil : url.host
                         try sync.addHandler(NIOSSLClientHandler(context: tls, serverHostname: hostname))
                     }
-                    let upgrader = NIOWebSocketClientUpgrader(maxFrameSize: 1 << 20) { channel, _ in
+                    let upgrader = NIOWebSocketClientUpgrader(maxFrameSize: Self.maximumMessageSize) { channel, _ in
                         channel.eventLoop.makeCompletedFuture {
                             let sync = channel.pipeline.syncOperations
                             try sync.addHandler(
                                 NIOWebSocketFrameAggregator(
                                     minNonFinalFragmentSize: 0, maxAccumulatedFrameCount: 1024,
-                                    maxAccumulatedFrameSize: 1 << 22))
+                                    maxAccumulatedFrameSize: Self.maximumMessageSize))
                             try sync.addHandler(WebSocketFrameHandler(events: continuation))
                             upgraded.succeed()
                         }
