@@ -24,6 +24,8 @@ public enum DiscordVoiceError: Error, Sendable, Hashable, CustomStringConvertibl
     case unknownChannel(Snowflake, guild: Snowflake)
     /// The channel is not a voice or stage channel.
     case notAVoiceChannel(Snowflake)
+    /// The channel is a stage, where the bot would join as a listener nobody hears.
+    case stageChannel(Snowflake)
     /// Auto-pick found no voice channel with a human in it.
     case noPopulatedVoiceChannel(guild: Snowflake)
     /// Op 4 was not answered with both voice events in time.
@@ -72,6 +74,8 @@ public enum DiscordVoiceError: Error, Sendable, Hashable, CustomStringConvertibl
             return "Guild \(guild) has no channel \(channel); check the channel id."
         case .notAVoiceChannel(let channel):
             return "Channel \(channel) is not a voice channel."
+        case .stageChannel(let channel):
+            return "Channel \(channel) is a stage, where the bot would join as a muted listener; pick a voice channel."
         case .noPopulatedVoiceChannel(let guild):
             return "No voice channel in guild \(guild) has anyone in it; pass --channel to pick one."
         case .voiceJoinTimeout(let guild, let channel, let seconds):

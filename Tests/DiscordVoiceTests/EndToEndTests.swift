@@ -49,6 +49,21 @@ import Testing
         }
     }
 
+    @Test func joiningAStageIsRefusedBeforeAnythingIsSent() async throws {
+        var guild = FakeDiscord.Sample.guild()
+        guild.channels.append(FakeDiscord.Channel(id: "300000000000009998", name: "Stage", kind: .stageVoice))
+        let harness = try await Harness.start(FakeDiscord.Options(guilds: [guild]))
+        try await harness.run { harness in
+            try await harness.gateway.connect()
+            let stage = Snowflake("300000000000009998")!
+            let error = await #expect(throws: DiscordVoiceError.self) {
+                try await harness.gateway.joinVoice(guild: Harness.guild, channel: stage)
+            }
+            #expect(error == .stageChannel(stage))
+            #expect(harness.fake.recorder.voiceStateUpdates.isEmpty)
+        }
+    }
+
     @Test func autoPickChoosesTheChannelWithMostHumans() async throws {
         let harness = try await Harness.start()
         try await harness.run { harness in

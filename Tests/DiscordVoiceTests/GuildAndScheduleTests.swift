@@ -31,6 +31,16 @@ import Testing
         #expect(guild.busiestVoiceChannel(excluding: nil) == Snowflake(11))
     }
 
+    @Test func autoPickPassesOverAStageEvenWithTheBiggestAudience() throws {
+        var guild = try #require(Guild(guildCreate: Self.guildCreate))
+        guild.channels[Snowflake(13)] = GuildChannel(id: Snowflake(13), name: "Town hall", type: 13)
+        for user in 200..<205 {
+            guild.apply(VoiceState(userID: Snowflake(UInt64(user)), channelID: Snowflake(13), sessionID: "s\(user)"))
+        }
+        #expect(guild.channels[Snowflake(13)]?.isStage == true)
+        #expect(guild.busiestVoiceChannel(excluding: nil) == Snowflake(11))
+    }
+
     @Test func autoPickFollowsVoiceStateUpdatesAndFindsNothingInAnEmptyGuild() throws {
         var guild = try #require(Guild(guildCreate: Self.guildCreate))
         guild.apply(VoiceState(userID: Snowflake(103), channelID: Snowflake(10), sessionID: "d"))

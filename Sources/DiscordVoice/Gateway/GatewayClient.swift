@@ -134,6 +134,7 @@ public actor GatewayClient: MessageWaiting {
         let guild = try await guild(guildID)
         guard let channel = guild.channels[channelID] else { throw .unknownChannel(channelID, guild: guildID) }
         guard channel.isVoice else { throw .notAVoiceChannel(channelID) }
+        guard !channel.isStage else { throw .stageChannel(channelID) }
         let server: VoiceServerInfo
         do {
             server = try await requestVoiceServer(guild: guildID, channel: channelID)

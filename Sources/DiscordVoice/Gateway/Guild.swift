@@ -44,6 +44,9 @@ public struct GuildChannel: Sendable, Hashable {
 
     /// Whether members can join it for voice (GUILD_VOICE or GUILD_STAGE_VOICE).
     public var isVoice: Bool { type == 2 || type == 13 }
+
+    /// Whether it is a stage (GUILD_STAGE_VOICE), where a bot joins as a suppressed listener.
+    public var isStage: Bool { type == 13 }
 }
 
 /// What the bot knows of a guild: channels, who is in voice, and which members are bots.
@@ -103,11 +106,12 @@ public struct Guild: Sendable, Hashable {
         }
     }
 
-    /// The voice channel with the most users that are not bots (ties: lowest id), excluding `me`.
+    /// The voice channel with the most users that are not bots (ties: lowest id), excluding
+    /// `me`; stages are passed over, since nobody would hear the bot there.
     public func busiestVoiceChannel(excluding me: Snowflake?) -> Snowflake? {
         var counts: [Snowflake: Int] = [:]
         for state in voiceStates.values where state.userID != me && !bots.contains(state.userID) {
-            guard let channel = state.channelID, channels[channel]?.isVoice ?? true else { continue }
+            guard let channel = state.channelID, let kind = channels[channel], kind.isVoice, !kind.isStage else { continue }
             counts[channel, default: 0] += 1
         }
         return counts.max { lhs, rhs in

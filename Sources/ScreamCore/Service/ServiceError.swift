@@ -86,7 +86,8 @@ public enum ServiceError: Error, Sendable, Equatable, CustomStringConvertible {
 
     private static func isInputProblem(_ error: DiscordVoiceError) -> Bool {
         switch error {
-        case .gatewayClosed(.authenticationFailed, _), .unknownGuild, .unknownChannel, .notAVoiceChannel, .invalidURL,
+        case .gatewayClosed(.authenticationFailed, _), .unknownGuild, .unknownChannel, .notAVoiceChannel, .stageChannel,
+            .invalidURL,
             .caFileUnreadable:
             true
         default:
