@@ -128,9 +128,14 @@ public enum LivePlay {
                 { ScreamGenerator(params: params) }, request, in: gateway, guild: guild, channel: channel, logger: logger,
                 beforePlaying: beforePlaying)
         case .ffmpeg:
-            return try await stream(
-                { try FFmpegGenerator(params: params) }, request, in: gateway, guild: guild, channel: channel,
-                logger: logger, beforePlaying: beforePlaying)
+            let source = try FFmpegGenerator(params: params)
+            return try await withTaskCancellationHandler {
+                try await stream(
+                    { source }, request, in: gateway, guild: guild, channel: channel, logger: logger,
+                    beforePlaying: beforePlaying)
+            } onCancel: {
+                source.cancel()
+            }
         }
     }
 

@@ -5,7 +5,8 @@ import Foundation
 /// temporary file, and a live play can leave its voice channel.
 ///
 /// A render polls ``signal`` between blocks; a play waits with ``waitForSignal(polling:)``.
-/// If the process does not stop within ``gracePeriod`` (blocked on a full pipe or a dead
+/// A render blocked on a child process arms a cancel action with ``cancelling(with:_:)``,
+/// which the signal runs so the blocked read returns. If the process does not stop within ``gracePeriod`` (blocked on a full pipe or a dead
 /// connection, say), the trap removes the registered temporary file itself and exits with
 /// 128 + the signal.
 public final class SignalTrap: @unchecked Sendable {
@@ -15,6 +16,7 @@ public final class SignalTrap: @unchecked Sendable {
     private let lock = NSLock()
     private var caught: Int32?
     private var temporaryFile: String?
+    private var cancelAction: (@Sendable () -> Void)?
     private var sources: [DispatchSourceSignal] = []
 
     /// A trap that is not yet listening.
@@ -55,12 +57,25 @@ public final class SignalTrap: @unchecked Sendable {
         lock.withLock { temporaryFile = path }
     }
 
+    /// Runs `body`; a signal caught before or while it runs calls `cancel` (on the
+    /// signal's queue): kill a child process there, say, so a read blocked on it returns.
+    func cancelling<Result>(with cancel: @escaping @Sendable () -> Void, _ body: () throws -> Result) rethrows -> Result {
+        let alreadyCaught = lock.withLock {
+            cancelAction = cancel
+            return caught != nil
+        }
+        defer { lock.withLock { cancelAction = nil } }
+        if alreadyCaught { cancel() }
+        return try body()
+    }
+
     private func receive(_ number: Int32) {
-        let first = lock.withLock {
+        let (first, cancel) = lock.withLock {
             defer { caught = caught ?? number }
-            return caught == nil
+            return (caught == nil, cancelAction)
         }
         guard first else { return }
+        cancel?()
         DispatchQueue.global().asyncAfter(deadline: .now() + Self.gracePeriod) { [self] in
             if let path = lock.withLock({ temporaryFile }) {
                 unlink(path)
