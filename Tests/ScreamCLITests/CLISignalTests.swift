@@ -3,18 +3,38 @@ import Testing
 
 /// Behaviour that depends on the process's surroundings: signals and terminals.
 ///
-/// SIGINT and SIGTERM stop a render cleanly (status 128 + signal, one sentence, no file), an
-/// ffmpeg child included; a terminal on standard error gets a progress bar, a terminal on
-/// standard output gets no audio.
+/// SIGHUP, SIGINT, SIGQUIT and SIGTERM stop a render cleanly (status 128 + signal, one
+/// sentence, no file), an ffmpeg child included; a terminal on standard error gets a progress
+/// bar, a terminal on standard output gets no audio.
 @Suite struct CLISignalTests {
-    @Test(arguments: [(SIGINT, "SIGINT", "long.ogg"), (SIGTERM, "SIGTERM", "long.wav")])
+    static let signals = [
+        (SIGHUP, "SIGHUP", "long.ogg"), (SIGINT, "SIGINT", "long.ogg"), (SIGQUIT, "SIGQUIT", "long.wav"),
+        (SIGTERM, "SIGTERM", "long.wav"),
+    ]
+
+    @Test(arguments: signals)
     func signalMidRenderLeavesNothingAtTheOutputPath(signal: Int32, name: String, file: String) throws {
+        try expectCleanInterruption(
+            ["generate", file, "--preset", "classic", "--duration", "10m"], temporaryPrefix: ".\(file).", signal: signal,
+            name: name)
+    }
+
+    @Test(arguments: signals)
+    func signalMidDryRunLeavesNoPreviewFile(signal: Int32, name: String, file: String) throws {
+        try expectCleanInterruption(
+            ["play", "--guild", "1", "--dry-run", "--output", "preview.ogg", "--preset", "classic", "--duration", "10m"],
+            temporaryPrefix: ".preview.ogg.", signal: signal, name: name)
+    }
+
+    /// Runs `arguments`, sends `signal` once the temporary file exists, and expects the
+    /// interruption sentence, status 128 + signal and an empty folder.
+    private func expectCleanInterruption(_ arguments: [String], temporaryPrefix: String, signal: Int32, name: String) throws {
         let folder = try scratchFolder()
         var sawTemporaryFile = false
-        let result = try ScreamBinary.run(["generate", file, "--preset", "classic", "--duration", "10m"], in: folder, timeout: 30) { process in
+        let result = try ScreamBinary.run(arguments, in: folder, timeout: 30) { process in
             let deadline = Date().addingTimeInterval(10)
             while Date() < deadline, !sawTemporaryFile {
-                sawTemporaryFile = (try? entries(of: folder))?.contains { $0.hasPrefix(".\(file).") } ?? false
+                sawTemporaryFile = (try? entries(of: folder))?.contains { $0.hasPrefix(temporaryPrefix) } ?? false
                 Thread.sleep(forTimeInterval: 0.05)
             }
             Thread.sleep(forTimeInterval: 0.3)
@@ -26,7 +46,7 @@ import Testing
         #expect(try entries(of: folder).isEmpty)
     }
 
-    @Test(arguments: [(SIGINT, "SIGINT"), (SIGTERM, "SIGTERM")])
+    @Test(arguments: [(SIGINT, "SIGINT"), (SIGHUP, "SIGHUP")])
     func signalWhileFFmpegHangsKillsItAndExitsWithTheSentence(signal: Int32, name: String) throws {
         let fake = try HangingFFmpeg()
         let folder = try scratchFolder()

@@ -45,7 +45,7 @@ public struct PlayRequest: Sendable {
 /// Plays a scream into a Discord voice channel: connect, join, stream, leave.
 ///
 /// Packets are encoded as the sender asks for them, a few frames ahead of the 20 ms
-/// schedule, so nothing waits for the whole scream to render. A SIGINT or SIGTERM stops the
+/// schedule, so nothing waits for the whole scream to render. A trapped signal stops the
 /// audio, sends the closing silence, turns speaking off and leaves the channel before
 /// ``ServiceError/playInterrupted(signal:)`` is thrown.
 public enum LivePlay {

@@ -20,13 +20,13 @@ public enum ServiceError: Error, Sendable, Equatable, CustomStringConvertible {
     case outputIsTerminal
     /// `--format` says one container, the file extension another.
     case formatContradictsExtension(format: AudioFormat, path: String)
-    /// A SIGINT or SIGTERM arrived; nothing was left at the output path.
+    /// A SIGHUP, SIGINT, SIGQUIT or SIGTERM arrived; nothing was left at the output path.
     case interrupted(signal: Int32)
     /// `play` needs a guild id.
     case missingGuild
     /// `play` needs a bot token.
     case missingToken
-    /// A SIGINT or SIGTERM stopped `play`; the bot left the channel first.
+    /// A SIGHUP, SIGINT, SIGQUIT or SIGTERM stopped `play`; the bot left the channel first.
     case playInterrupted(signal: Int32)
     /// Discord refused or failed the connection, the join or the playback.
     case discord(DiscordVoiceError)
@@ -80,7 +80,12 @@ public enum ServiceError: Error, Sendable, Equatable, CustomStringConvertible {
     }
 
     private static func name(of signal: Int32) -> String {
-        signal == SIGTERM ? "SIGTERM" : "SIGINT"
+        switch signal {
+        case SIGHUP: "SIGHUP"
+        case SIGQUIT: "SIGQUIT"
+        case SIGTERM: "SIGTERM"
+        default: "SIGINT"
+        }
     }
 
     private static func joined(_ folder: String, _ name: String) -> String {

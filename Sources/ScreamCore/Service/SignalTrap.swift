@@ -1,8 +1,8 @@
 import Dispatch
 import Foundation
 
-/// Catches SIGINT and SIGTERM so a running render can stop cleanly and remove its
-/// temporary file, and a live play can leave its voice channel.
+/// Catches SIGHUP, SIGINT, SIGQUIT and SIGTERM so a running render can stop cleanly and
+/// remove its temporary file, and a live play can leave its voice channel.
 ///
 /// A render polls ``signal`` between blocks; a play waits with ``waitForSignal(polling:)``.
 /// A render blocked on a child process arms a cancel action with ``cancelling(with:_:)``,
@@ -22,15 +22,24 @@ public final class SignalTrap: @unchecked Sendable {
     /// A trap that is not yet listening.
     public init() {}
 
-    /// Starts catching SIGINT and SIGTERM for the rest of the process.
+    /// The signals the trap catches.
+    public static let signals = [SIGHUP, SIGINT, SIGQUIT, SIGTERM]
+
+    /// Starts catching ``signals`` for the rest of the process.
+    ///
+    /// Returns once every source is registered: until then a signal meets `SIG_IGN` and is lost.
     public func install() {
-        for number in [SIGINT, SIGTERM] {
+        let registered = DispatchGroup()
+        for number in Self.signals {
             Foundation.signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
             source.setEventHandler { [weak self] in self?.receive(number) }
+            registered.enter()
+            source.setRegistrationHandler { registered.leave() }
             source.resume()
             sources.append(source)
         }
+        _ = registered.wait(timeout: .now() + .seconds(5))
     }
 
     /// The first signal caught, or `nil`.
