@@ -169,6 +169,40 @@ import Darwin
         #expect(ConfigError.shortened(String(repeating: "y", count: 64)) == String(repeating: "y", count: 64))
     }
 
+    @Test func nulByteIsRejectedBeforeParsing() {
+        let error = #expect(throws: ConfigError.self) {
+            try ParameterFile.parse("seed: 1\u{0}\n", path: "p.yaml", over: Preset.classic.params)
+        }
+        #expect(error?.description == "p.yaml contains a NUL byte; parameter and config files are YAML text.")
+    }
+
+    @Test(arguments: [
+        "a: " + String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000),
+        "a: " + String(repeating: "{b: ", count: 65) + "1" + String(repeating: "}", count: 65),
+        (0..<65).map { String(repeating: " ", count: $0) + "k\($0):" }.joined(separator: "\n") + " 1\n",
+        String(repeating: "- ", count: 65) + "1\n",
+    ])
+    func nestingDeeperThanSixtyFourLevelsIsRejectedBeforeParsing(yaml: String) {
+        let error = #expect(throws: ConfigError.self) { try ParameterFile.parse(yaml, path: "p.yaml", over: Preset.classic.params) }
+        #expect(error?.description == "p.yaml nests deeper than 64 levels; parameter and config files need only a few.")
+    }
+
+    @Test func nestingOfSixtyFourLevelsReachesTheParser() {
+        let yaml = "seed: " + String(repeating: "[", count: 63) + String(repeating: "]", count: 63) + "\n"
+        #expect(throws: ConfigError.invalidValue(
+            setting: "value", value: "(a list)", source: .file(path: "p.yaml", key: "seed"), expected: "a single value")
+        ) {
+            try ParameterFile.parse(yaml, path: "p.yaml", over: Preset.classic.params)
+        }
+    }
+
+    @Test func bracketsInQuotesAndCommentsDoNotCountAsNesting() throws {
+        let brackets = String(repeating: "[", count: 100)
+        let yaml = "# \(brackets)\nlayers:\n  primary_scream: {amplitude: 0.3} # \(brackets)\nduration: '\(brackets)'\n"
+        let error = #expect(throws: ConfigError.self) { try ParameterFile.parse(yaml, path: "p.yaml", over: Preset.classic.params) }
+        #expect(error?.description.hasPrefix("invalid duration '\(String(repeating: "[", count: 64))…'") == true)
+    }
+
     /// Writes `contents` to a new file in a fresh temporary folder and returns its path.
     private func temporaryFile(_ contents: String) throws -> String {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("scream-params-\(UUID().uuidString)")

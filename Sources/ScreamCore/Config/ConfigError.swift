@@ -6,6 +6,10 @@ public enum ConfigError: Error, Sendable, Equatable, CustomStringConvertible {
     case emptyPath
     /// A file is larger than ``YAMLMapping/maximumFileBytes``.
     case fileTooLarge(path: String)
+    /// A file holds a NUL byte, so it is not text.
+    case containsNUL(path: String)
+    /// A file nests mappings and lists deeper than ``YAMLNesting/maximumDepth``.
+    case nestedTooDeep(path: String, limit: Int)
     /// A file is not YAML (or JSON) at all.
     case invalidYAML(path: String, detail: String)
     /// A file, or a section of one, is not a mapping of keys to values.
@@ -25,6 +29,10 @@ public enum ConfigError: Error, Sendable, Equatable, CustomStringConvertible {
             "the path of a parameter or config file is empty; give a file name."
         case .fileTooLarge(let path):
             "cannot read \(path): it is larger than 1 MiB; parameter and config files are a few lines of YAML."
+        case .containsNUL(let path):
+            "\(path) contains a NUL byte; parameter and config files are YAML text."
+        case .nestedTooDeep(let path, let limit):
+            "\(path) nests deeper than \(limit) levels; parameter and config files need only a few."
         case .invalidYAML(let path, let detail):
             "\(path) is not valid YAML: \(detail)."
         case .notAMapping(let path, nil):

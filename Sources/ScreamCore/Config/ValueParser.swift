@@ -38,7 +38,8 @@ enum ValueParser {
         case "true", "yes", "on", "1": return true
         case "false", "no", "off", "0": return false
         default:
-            throw ConfigError.invalidValue(setting: setting, value: text, source: source, expected: "true or false")
+            throw ConfigError.invalidValue(
+                setting: setting, value: text, source: source, expected: "true, false, yes, no, on, off, 1 or 0")
         }
     }
 

@@ -28,7 +28,16 @@ struct YAMLMapping {
     }
 
     /// Parses `text`, reporting problems against `path`.
+    ///
+    /// A NUL byte or nesting deeper than ``YAMLNesting/maximumDepth`` is rejected before
+    /// the YAML parser sees the text.
     static func parse(_ text: String, path: String) throws -> YAMLMapping {
+        if text.utf8.contains(0) {
+            throw ConfigError.containsNUL(path: path)
+        }
+        if YAMLNesting.depth(of: text, exceeds: YAMLNesting.maximumDepth) {
+            throw ConfigError.nestedTooDeep(path: path, limit: YAMLNesting.maximumDepth)
+        }
         let root: Node?
         do {
             root = try Yams.compose(yaml: text)
