@@ -17,17 +17,20 @@ public enum ParamsError: Error, Equatable, Sendable, CustomStringConvertible {
 }
 
 extension ScreamParams {
+    /// The shortest scream: one 20 ms Opus frame.
+    public static let minimumDuration = 0.02
+
     /// The largest `|duration × rate|` for any per-second rate, so step counters stay exact.
     static let maxSteps = 0x1p52
 
-    /// Checks every field against design §3: duration > 0, sampleRate > 0, channels 1 or 2,
+    /// Checks every field against design §3: duration ≥ 20 ms, sampleRate > 0, channels 1 or 2,
     /// amplitudes in 0...1, cutoffs ≥ 0, crusher bits 1...16, limiter level in (0, 1], and
     /// no NaN or infinity anywhere. Also rejects values the formulas cannot evaluate
     /// (compressor ratio ≤ 0, negative attack or release, crusher mix outside 0...1).
     public func validate() throws(ParamsError) {
         let check = Check()
         try check.finite("duration", duration)
-        try check.require("duration", duration, duration > 0, "greater than 0 seconds")
+        try check.require("duration", duration, duration >= Self.minimumDuration, "at least 20ms")
         try check.require("sample_rate", Double(sampleRate), sampleRate > 0, "a positive number of hertz")
         try check.require(
             "duration", duration, duration * Double(sampleRate) < Self.maxSteps, "short enough to count its samples")
