@@ -28,13 +28,14 @@ final class FFmpegProcess: @unchecked Sendable {
     /// The signals whose disposition the child gets reset to the default.
     private static let defaultedSignals = [SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGPIPE]
 
+    private typealias AddCloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
+
     /// glibc's `posix_spawn_file_actions_addclosefrom_np` (2.34 and later), which Swift does not
     /// import: it keeps descriptors that other code opened without `O_CLOEXEC` (an output file
     /// being written, say) out of the child.
-    private static let closeFrom: (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32)? = {
+    private static let closeFrom: AddCloseFrom? = {
         guard let symbol = dlsym(nil, "posix_spawn_file_actions_addclosefrom_np") else { return nil }
-        return unsafeBitCast(
-            symbol, to: (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32).self)
+        return unsafeBitCast(symbol, to: AddCloseFrom.self)
     }()
 
     /// The child's process id.
