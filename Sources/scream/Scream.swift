@@ -18,7 +18,8 @@ struct Scream: AsyncParsableCommand {
               scream presets                             list the presets
 
             Exit status: 0 success, 1 runtime failure, 2 invalid input or usage,
-            130 interrupted (SIGINT), 143 terminated (SIGTERM).
+            129 hung up (SIGHUP), 130 interrupted (SIGINT), 131 quit (SIGQUIT),
+            143 terminated (SIGTERM).
             """,
         version: "scream \(version)",
         subcommands: [GenerateCommand.self, PlayCommand.self, PresetsCommand.self])

@@ -16,7 +16,8 @@ import Testing
           scream presets                             list the presets
 
         Exit status: 0 success, 1 runtime failure, 2 invalid input or usage,
-        130 interrupted (SIGINT), 143 terminated (SIGTERM).
+        129 hung up (SIGHUP), 130 interrupted (SIGINT), 131 quit (SIGQUIT),
+        143 terminated (SIGTERM).
 
         USAGE: scream <subcommand>
 

@@ -28,6 +28,27 @@ import Testing
         }
     }
 
+    /// Plays a 20 s scream into the party channel and sends `signal` once ten packets arrived;
+    /// the result and when the signal went.
+    private func playInterrupted(
+        by signal: Int32, against fake: FakeDiscord
+    ) async throws -> (ProcessResult, ContinuousClock.Instant) {
+        let recorder = fake.recorder
+        let sent = Moment()
+        let result = try await play(
+            ["--guild", Sample.guildID, "--channel", Sample.partyChannelID, "--preset", "classic", "--duration", "20s"],
+            against: fake
+        ) { process in
+            let deadline = Date().addingTimeInterval(30)
+            while recorder.rtpPackets.count < 10, Date() < deadline {
+                Thread.sleep(forTimeInterval: 0.01)
+            }
+            sent.mark()
+            kill(process.processIdentifier, signal)
+        }
+        return (result, try #require(sent.instant))
+    }
+
     /// The number in the `playing ...: N frames` log line.
     private func announcedFrames(in log: String) -> Int? {
         let line = log.split(separator: "\n").first { $0.contains(" playing ") && $0.hasSuffix(" frames") }
@@ -226,20 +247,8 @@ import Testing
     func signalMidPlaySendsSilenceAndLeavesWithinHalfASecond(signal: Int32, name: String) async throws {
         try await FakeDiscord.withRunning { fake in
             let recorder = fake.recorder
-            let sent = Moment()
-            let result = try await play(
-                ["--guild", Sample.guildID, "--channel", Sample.partyChannelID, "--preset", "classic", "--duration", "20s"],
-                against: fake
-            ) { process in
-                let deadline = Date().addingTimeInterval(30)
-                while recorder.rtpPackets.count < 10, Date() < deadline {
-                    Thread.sleep(forTimeInterval: 0.01)
-                }
-                sent.mark()
-                kill(process.processIdentifier, signal)
-            }
+            let (result, signalled) = try await playInterrupted(by: signal, against: fake)
             let exited = ContinuousClock.now
-            let signalled = try #require(sent.instant)
             #expect(result.status == 128 + signal)
             #expect(result.stderr == "error: interrupted by \(name); the bot left the voice channel.\n")
             let packets = recorder.rtpPackets
@@ -251,6 +260,21 @@ import Testing
             let lastSilence = try #require(packets.last?.arrival)
             #expect(lastSilence - signalled < .milliseconds(500))
             #expect(exited - signalled < .seconds(1))
+        }
+    }
+
+    /// Closing the terminal (SIGHUP) or Ctrl-\ (SIGQUIT) stops a play as Ctrl-C does.
+    @Test(arguments: [(SIGHUP, "SIGHUP"), (SIGQUIT, "SIGQUIT")])
+    func hangupOrQuitMidPlayLeavesTheChannelAndExitsWithTheSignal(signal: Int32, name: String) async throws {
+        try await FakeDiscord.withRunning { fake in
+            let recorder = fake.recorder
+            let (result, signalled) = try await playInterrupted(by: signal, against: fake)
+            #expect(ContinuousClock.now - signalled < .seconds(5))
+            #expect(result.status == 128 + signal)
+            #expect(result.stderr == "error: interrupted by \(name); the bot left the voice channel.\n")
+            #expect(recorder.rtpPackets.suffix(5).allSatisfy { $0.payload == Self.silence })
+            #expect(recorder.speakingStates.map(\.speaking) == [1, 0])
+            #expect(recorder.voiceStateUpdates.map(\.channelID) == [Sample.partyChannelID, nil])
         }
     }
 

@@ -1,5 +1,12 @@
+import Foundation
 import Testing
 @testable import ScreamCore
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 @Suite struct ConfigParameterFileTests {
     @Test func printedClassicPresetHasTheDesignLayout() {
@@ -107,5 +114,101 @@ import Testing
             try ParameterFile.load(path: "/nonexistent/p.yaml", over: Preset.classic.params)
         }
         #expect(error?.description == "cannot read /nonexistent/p.yaml: no such file.")
+    }
+
+    @Test func emptyPathSaysThePathIsEmpty() {
+        let error = #expect(throws: ConfigError.self) { try ParameterFile.load(path: "", over: Preset.classic.params) }
+        #expect(error?.description == "the path of a parameter or config file is empty; give a file name.")
+    }
+
+    @Test func fileLargerThanOneMebibyteIsRejected() throws {
+        let file = try temporaryFile(String(repeating: "# padding\n", count: 110_000))
+        let error = #expect(throws: ConfigError.self) { try ParameterFile.load(path: file, over: Preset.classic.params) }
+        #expect(error?.description == "cannot read \(file): it is larger than 1 MiB; parameter and config files are a few lines of YAML.")
+    }
+
+    @Test func fileOfExactlyOneMebibyteIsRead() throws {
+        let line = "seed: 7\n"
+        let file = try temporaryFile(line + String(repeating: "#", count: (1 << 20) - line.utf8.count - 1) + "\n")
+        #expect(try ParameterFile.load(path: file, over: Preset.classic.params).seed == 7)
+    }
+
+    /// A FIFO has no size up front: the bounded read still stops after 1 MiB + 1 bytes.
+    @Test(arguments: [("seed: 9\n", nil), (String(repeating: "#", count: (1 << 20) + 1), "larger than 1 MiB")])
+    func fifoIsReadThroughItsDescriptor(contents: String, failure: String?) throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("scream-fifo-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let fifo = folder.appendingPathComponent("p.yaml").path
+        try #require(mkfifo(fifo, 0o600) == 0)
+        let writer = Thread {
+            let descriptor = open(fifo, O_WRONLY)
+            guard descriptor >= 0 else { return }
+            _ = contents.utf8CString.withUnsafeBufferPointer { write(descriptor, $0.baseAddress!, $0.count - 1) }
+            close(descriptor)
+        }
+        writer.start()
+        let outcome = Result { try ParameterFile.load(path: fifo, over: Preset.classic.params) }
+        switch (outcome, failure) {
+        case (.success(let params), nil): #expect(params.seed == 9)
+        case (.failure(let error), let failure?): #expect("\(error)".contains(failure))
+        default: Issue.record("unexpected outcome \(outcome)")
+        }
+    }
+
+    @Test func hugeValuesAndKeysAreEchoedShortened() {
+        let huge = String(repeating: "x", count: 100_000)
+        let shown = String(repeating: "x", count: 64) + "…"
+        for (yaml, message) in [
+            ("noise: {threshold: \(huge)}\n", "invalid value '\(shown)' from key 'noise.threshold' in p.yaml: expected a finite number."),
+            ("? \(huge)\n: 1\n", "unknown key '\(shown)' in p.yaml; valid keys here are: duration, sample_rate, channels, seed, layers, noise, filter."),
+        ] {
+            let error = #expect(throws: ConfigError.self) { try ParameterFile.parse(yaml, path: "p.yaml", over: Preset.classic.params) }
+            #expect(error?.description == message)
+        }
+        #expect(ConfigError.unknownPreset(name: huge, source: .flag("--preset")).description.hasPrefix("unknown preset '\(shown)' from --preset;"))
+        #expect(ConfigError.shortened(String(repeating: "y", count: 64)) == String(repeating: "y", count: 64))
+    }
+
+    @Test func nulByteIsRejectedBeforeParsing() {
+        let error = #expect(throws: ConfigError.self) {
+            try ParameterFile.parse("seed: 1\u{0}\n", path: "p.yaml", over: Preset.classic.params)
+        }
+        #expect(error?.description == "p.yaml contains a NUL byte; parameter and config files are YAML text.")
+    }
+
+    @Test(arguments: [
+        "a: " + String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000),
+        "a: " + String(repeating: "{b: ", count: 65) + "1" + String(repeating: "}", count: 65),
+        (0..<65).map { String(repeating: " ", count: $0) + "k\($0):" }.joined(separator: "\n") + " 1\n",
+        String(repeating: "- ", count: 65) + "1\n",
+    ])
+    func nestingDeeperThanSixtyFourLevelsIsRejectedBeforeParsing(yaml: String) {
+        let error = #expect(throws: ConfigError.self) { try ParameterFile.parse(yaml, path: "p.yaml", over: Preset.classic.params) }
+        #expect(error?.description == "p.yaml nests deeper than 64 levels; parameter and config files need only a few.")
+    }
+
+    @Test func nestingOfSixtyFourLevelsReachesTheParser() {
+        let yaml = "seed: " + String(repeating: "[", count: 63) + String(repeating: "]", count: 63) + "\n"
+        #expect(throws: ConfigError.invalidValue(
+            setting: "value", value: "(a list)", source: .file(path: "p.yaml", key: "seed"), expected: "a single value")
+        ) {
+            try ParameterFile.parse(yaml, path: "p.yaml", over: Preset.classic.params)
+        }
+    }
+
+    @Test func bracketsInQuotesAndCommentsDoNotCountAsNesting() throws {
+        let brackets = String(repeating: "[", count: 100)
+        let yaml = "# \(brackets)\nlayers:\n  primary_scream: {amplitude: 0.3} # \(brackets)\nduration: '\(brackets)'\n"
+        let error = #expect(throws: ConfigError.self) { try ParameterFile.parse(yaml, path: "p.yaml", over: Preset.classic.params) }
+        #expect(error?.description.hasPrefix("invalid duration '\(String(repeating: "[", count: 64))…'") == true)
+    }
+
+    /// Writes `contents` to a new file in a fresh temporary folder and returns its path.
+    private func temporaryFile(_ contents: String) throws -> String {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("scream-params-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let path = folder.appendingPathComponent("p.yaml").path
+        try contents.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
     }
 }

@@ -160,6 +160,33 @@ struct FFmpegRenderTests {
         #expect(isGone(generator.processIdentifier))
     }
 
+    @Test func ffmpegThatWritesNothingIsKilledAfterTheStallTimeout() throws {
+        let script = try FakeFFmpeg(body: "exec sleep 600")
+        var generator = try FFmpegGenerator(
+            params: Preset.classic.params, environment: script.environment, stallTimeout: .seconds(1))
+        let started = ContinuousClock.now
+        #expect(throws: FFmpegError.stalled(path: script.path, timeout: .seconds(1))) { try renderAll(&generator) }
+        #expect(ContinuousClock.now - started < .seconds(10))
+        #expect(isGone(generator.processIdentifier))
+    }
+
+    @Test func ffmpegThatStopsWritingMidwayIsKilledAfterTheStallTimeout() throws {
+        let script = try FakeFFmpeg(body: "head -c 4000 /dev/zero\nexec sleep 600")
+        var generator = try FFmpegGenerator(
+            params: Preset.classic.params, environment: script.environment, stallTimeout: .milliseconds(500))
+        var block = [Int16](repeating: 0, count: 1000 * 2)
+        #expect(try block.withUnsafeMutableBufferPointer { try generator.read(into: $0) } == 1000)
+        #expect(throws: FFmpegError.stalled(path: script.path, timeout: .milliseconds(500))) { try renderAll(&generator) }
+        #expect(isGone(generator.processIdentifier))
+    }
+
+    @Test func stallMessageNamesThePathAndTheTimeout() {
+        #expect(
+            FFmpegError.stalled(path: "/opt/ffmpeg", timeout: .seconds(10)).description
+                == "ffmpeg at /opt/ffmpeg produced no output for 10 s, so it was stopped; check that it is a working ffmpeg.")
+        #expect(FFmpegError.stalled(path: "f", timeout: .milliseconds(1500)).description.contains("for 1.5 s,"))
+    }
+
     @Test func launchFailureIsATypedError() throws {
         let script = try FakeFFmpeg(body: "exit 0", interpreter: "/nonexistent/sh")
         #expect {
@@ -172,6 +199,9 @@ struct FFmpegRenderTests {
 }
 
 /// A shell script standing in for ffmpeg, in its own temporary directory.
+///
+/// A child shell writes it, so no descriptor open for writing it is ever inherited by a
+/// process another test starts meanwhile (running it would then fail with "Text file busy").
 private struct FakeFFmpeg {
     let path: String
 
@@ -179,8 +209,12 @@ private struct FakeFFmpeg {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("fake-ffmpeg-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         path = directory.appendingPathComponent("ffmpeg").path
-        try "#!\(interpreter)\n\(body)\n".write(toFile: path, atomically: true, encoding: .utf8)
-        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: path)
+        let writer = Process()
+        writer.executableURL = URL(fileURLWithPath: "/bin/sh")
+        writer.arguments = ["-c", #"printf '%s\n' "$1" > "$2" && chmod 755 "$2""#, "sh", "#!\(interpreter)\n\(body)", path]
+        try writer.run()
+        writer.waitUntilExit()
+        try #require(writer.terminationStatus == 0, "could not write \(path)")
     }
 
     var environment: [String: String] { ["SCREAM_FFMPEG": path] }

@@ -2,6 +2,14 @@
 public enum ConfigError: Error, Sendable, Equatable, CustomStringConvertible {
     /// A file named by `--config` or `--params` could not be read.
     case unreadableFile(path: String, reason: String)
+    /// `--config` or `--params` was given an empty path.
+    case emptyPath
+    /// A file is larger than ``YAMLMapping/maximumFileBytes``.
+    case fileTooLarge(path: String)
+    /// A file holds a NUL byte, so it is not text.
+    case containsNUL(path: String)
+    /// A file nests mappings and lists deeper than ``YAMLNesting/maximumDepth``.
+    case nestedTooDeep(path: String, limit: Int)
     /// A file is not YAML (or JSON) at all.
     case invalidYAML(path: String, detail: String)
     /// A file, or a section of one, is not a mapping of keys to values.
@@ -17,6 +25,14 @@ public enum ConfigError: Error, Sendable, Equatable, CustomStringConvertible {
         switch self {
         case .unreadableFile(let path, let reason):
             "cannot read \(path): \(reason)."
+        case .emptyPath:
+            "the path of a parameter or config file is empty; give a file name."
+        case .fileTooLarge(let path):
+            "cannot read \(path): it is larger than 1 MiB; parameter and config files are a few lines of YAML."
+        case .containsNUL(let path):
+            "\(path) contains a NUL byte; parameter and config files are YAML text."
+        case .nestedTooDeep(let path, let limit):
+            "\(path) nests deeper than \(limit) levels; parameter and config files need only a few."
         case .invalidYAML(let path, let detail):
             "\(path) is not valid YAML: \(detail)."
         case .notAMapping(let path, nil):
@@ -24,11 +40,23 @@ public enum ConfigError: Error, Sendable, Equatable, CustomStringConvertible {
         case .notAMapping(let path, let key?):
             "key '\(key)' in \(path) must be a mapping of keys to values."
         case .unknownKey(let path, let key, let validKeys):
-            "unknown key '\(key)' in \(path); valid keys here are: \(validKeys.joined(separator: ", "))."
+            "unknown key '\(Self.shortened(key))' in \(path); valid keys here are: \(validKeys.joined(separator: ", "))."
         case .invalidValue(let setting, let value, let source, let expected):
-            "invalid \(setting) '\(value)' from \(source): expected \(expected)."
+            "invalid \(setting) '\(Self.shortened(value))' from \(source): expected \(expected)."
         case .unknownPreset(let name, let source):
-            "unknown preset '\(name)' from \(source); valid presets are: \(Preset.allCases.map(\.rawValue).joined(separator: ", "))."
+            "unknown preset '\(Self.shortened(name))' from \(source); valid presets are: \(Preset.allCases.map(\.rawValue).joined(separator: ", "))."
         }
+    }
+
+    /// The longest text from a file or a flag that a message echoes whole.
+    static let echoedCharacters = 64
+
+    /// `text` cut to ``echoedCharacters`` characters and `…` when it is longer, so a huge
+    /// value never floods the terminal.
+    static func shortened(_ text: String) -> String {
+        guard let end = text.index(text.startIndex, offsetBy: echoedCharacters, limitedBy: text.endIndex),
+            end < text.endIndex
+        else { return text }
+        return text[..<end] + "…"
     }
 }

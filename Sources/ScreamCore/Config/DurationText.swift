@@ -1,6 +1,7 @@
 /// Durations written as text: `3s`, `500ms`, `1.5s`, `1m30s`, `2m`, or a bare number of seconds.
 ///
-/// Units are `h`, `m`, `s` and `ms`; several parts add up (`1m30s` is 90 seconds).
+/// Units are `h`, `m`, `s` and `ms`, each at most once and in that order; the parts add up
+/// (`1m30s` is 90 seconds). Numbers are plain decimals (see ``NumberText/value(of:)``).
 public enum DurationText {
     /// The longest scream `scream` renders: 10 minutes.
     public static let maximumSeconds: Double = 600
@@ -11,11 +12,12 @@ public enum DurationText {
     public static func seconds(from text: String) -> Double? {
         let characters = Array(text.trimmingWhitespace().unicodeScalars)
         guard !characters.isEmpty else { return nil }
-        if let bare = Double(String(String.UnicodeScalarView(characters))) {
+        if let bare = NumberText.value(of: String(String.UnicodeScalarView(characters))) {
             return bare
         }
         var total = 0.0
         var index = 0
+        var previousUnit = -1
         while index < characters.count {
             let numberStart = index
             while index < characters.count, isNumberCharacter(characters[index], previous: index > numberStart ? characters[index - 1] : nil) {
@@ -26,10 +28,12 @@ public enum DurationText {
                 index += 1
             }
             guard numberStart < unitStart, unitStart < index,
-                let number = Double(String(String.UnicodeScalarView(characters[numberStart..<unitStart]))),
-                let scale = unitScale(String(String.UnicodeScalarView(characters[unitStart..<index])))
+                let number = NumberText.value(of: String(String.UnicodeScalarView(characters[numberStart..<unitStart]))),
+                let unit = units.firstIndex(where: { $0.name == String(String.UnicodeScalarView(characters[unitStart..<index])) }),
+                unit > previousUnit
             else { return nil }
-            total += number * scale
+            previousUnit = unit
+            total += number * units[unit].seconds
         }
         return total
     }
@@ -48,15 +52,8 @@ public enum DurationText {
         return "\(hundredths / 100).\(digits)s"
     }
 
-    private static func unitScale(_ unit: String) -> Double? {
-        switch unit {
-        case "h": 3600
-        case "m": 60
-        case "s": 1
-        case "ms": 0.001
-        default: nil
-        }
-    }
+    /// The units in the order they must come, with their length in seconds.
+    private static let units: [(name: String, seconds: Double)] = [("h", 3600), ("m", 60), ("s", 1), ("ms", 0.001)]
 
     /// Digits, a decimal point, and an exponent (`1e-05`) are part of a number.
     private static func isNumberCharacter(_ c: Unicode.Scalar, previous: Unicode.Scalar?) -> Bool {
@@ -69,8 +66,38 @@ public enum DurationText {
     }
 }
 
-/// Numbers written so that `Double(text)` reads back exactly the same value.
+/// Numbers as config text: read as plain decimals, written so they read back exactly.
 enum NumberText {
+    /// The value of a plain decimal number: an optional sign, digits with at most one decimal
+    /// point (`12`, `1.5`, `.5`, `5.`) and an optional exponent (`1e3`, `2.5E-4`); `nil` for
+    /// anything else, such as hexadecimal (`0x10`), `inf` or `nan`.
+    static func value(of text: String) -> Double? {
+        let bytes = Array(text.utf8)
+        var index = 0
+        func skipDigits() -> Int {
+            let start = index
+            while index < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]) { index += 1 }
+            return index - start
+        }
+        func skip(_ characters: String) -> Bool {
+            guard index < bytes.count, characters.utf8.contains(bytes[index]) else { return false }
+            index += 1
+            return true
+        }
+        _ = skip("+-")
+        var digits = skipDigits()
+        if skip(".") {
+            digits += skipDigits()
+        }
+        guard digits > 0 else { return nil }
+        if skip("eE") {
+            _ = skip("+-")
+            guard skipDigits() > 0 else { return nil }
+        }
+        guard index == bytes.count else { return nil }
+        return Double(text)
+    }
+
     /// Whole numbers without a decimal point (`500`), others in Swift's shortest exact form (`0.4`).
     static func text(for value: Double) -> String {
         if value == value.rounded(), abs(value) < 1e15 {

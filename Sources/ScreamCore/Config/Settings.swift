@@ -83,7 +83,7 @@ public struct Settings: Sendable, Equatable {
         case .duration:
             duration = try ValueParser.duration(text, setting: name, source: source)
         case .volume:
-            guard let volume = Double(text.trimmingWhitespace()), volume.isFinite, (0...1).contains(volume) else {
+            guard let volume = NumberText.value(of: text.trimmingWhitespace()), volume.isFinite, (0...1).contains(volume) else {
                 throw ConfigError.invalidValue(setting: name, value: text, source: source, expected: "a number from 0 to 1")
             }
             self.volume = volume
@@ -125,13 +125,14 @@ public struct Settings: Sendable, Equatable {
         return value
     }
 
-    /// A seed as printed by `scream` (0 to 2^64-1), or a negative 64-bit seed from a parameter file.
+    /// A seed as printed by `scream`: a whole number from 0 to 2^64-1.
     private static func seed(_ text: String, source: ConfigSource) throws -> UInt64 {
-        let trimmed = text.trimmingWhitespace()
-        if let seed = UInt64(trimmed) { return seed }
-        if let seed = Int64(trimmed) { return UInt64(bitPattern: seed) }
-        throw ConfigError.invalidValue(
-            setting: SettingKey.seed.settingName, value: text, source: source, expected: "a whole number")
+        guard let seed = UInt64(text.trimmingWhitespace()) else {
+            throw ConfigError.invalidValue(
+                setting: SettingKey.seed.settingName, value: text, source: source,
+                expected: "a whole number from 0 to 18446744073709551615")
+        }
+        return seed
     }
 
     /// A Discord id: a positive whole number.

@@ -1,9 +1,9 @@
 /// Turns text from a flag, an environment variable or a YAML file into a typed value, or
 /// throws a ``ConfigError/invalidValue(setting:value:source:expected:)`` naming the source.
 enum ValueParser {
-    /// A finite number.
+    /// A finite plain decimal number (see ``NumberText/value(of:)``).
     static func number(_ text: String, setting: String, source: ConfigSource) throws -> Double {
-        guard let value = Double(text.trimmingWhitespace()), value.isFinite else {
+        guard let value = NumberText.value(of: text.trimmingWhitespace()), value.isFinite else {
             throw ConfigError.invalidValue(setting: setting, value: text, source: source, expected: "a finite number")
         }
         return value
@@ -17,7 +17,7 @@ enum ValueParser {
         return value
     }
 
-    /// A duration above zero and at most the 10-minute cap.
+    /// A duration of at least one 20 ms frame and at most the 10-minute cap.
     static func duration(_ text: String, setting: String, source: ConfigSource) throws -> Double {
         guard let seconds = DurationText.seconds(from: text), seconds.isFinite else {
             throw ConfigError.invalidValue(
@@ -25,6 +25,9 @@ enum ValueParser {
         }
         guard seconds > 0 else {
             throw ConfigError.invalidValue(setting: setting, value: text, source: source, expected: "a duration above zero")
+        }
+        guard seconds >= ScreamParams.minimumDuration else {
+            throw ConfigError.invalidValue(setting: setting, value: text, source: source, expected: "at least 20ms")
         }
         guard seconds <= DurationText.maximumSeconds else {
             throw ConfigError.invalidValue(setting: setting, value: text, source: source, expected: "at most 10m")
@@ -38,7 +41,8 @@ enum ValueParser {
         case "true", "yes", "on", "1": return true
         case "false", "no", "off", "0": return false
         default:
-            throw ConfigError.invalidValue(setting: setting, value: text, source: source, expected: "true or false")
+            throw ConfigError.invalidValue(
+                setting: setting, value: text, source: source, expected: "true, false, yes, no, on, off, 1 or 0")
         }
     }
 

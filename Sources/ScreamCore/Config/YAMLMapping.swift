@@ -1,6 +1,12 @@
 import Foundation
 import Yams
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// One YAML mapping from a file, read key by key: unknown keys and values of the wrong shape
 /// are errors that name the key with its full dotted path (Yams rejects duplicate keys).
 struct YAMLMapping {
@@ -10,13 +16,28 @@ struct YAMLMapping {
     let keyPath: String
     private let entries: [(key: String, value: Node)]
 
+    /// The largest file read: 1 MiB.
+    static let maximumFileBytes = 1 << 20
+
     /// Reads and parses the YAML (or JSON) file at `path`; an empty file is an empty mapping.
+    ///
+    /// Pipes, FIFOs and `/dev/stdin` are read like files; at most ``maximumFileBytes`` + 1
+    /// bytes are ever read.
     static func load(path: String) throws -> YAMLMapping {
         try parse(try readText(path: path), path: path)
     }
 
     /// Parses `text`, reporting problems against `path`.
+    ///
+    /// A NUL byte or nesting deeper than ``YAMLNesting/maximumDepth`` is rejected before
+    /// the YAML parser sees the text.
     static func parse(_ text: String, path: String) throws -> YAMLMapping {
+        if text.utf8.contains(0) {
+            throw ConfigError.containsNUL(path: path)
+        }
+        if YAMLNesting.depth(of: text, exceeds: YAMLNesting.maximumDepth) {
+            throw ConfigError.nestedTooDeep(path: path, limit: YAMLNesting.maximumDepth)
+        }
         let root: Node?
         do {
             root = try Yams.compose(yaml: text)
@@ -92,27 +113,57 @@ struct YAMLMapping {
             .composer(_, let problem, let mark, _):
             clause = "line \(mark.line), column \(mark.column): \(problem)"
         case .duplicatedKeysInMapping(let duplicates, let context):
-            clause = "line \(context.mark.line): key \(duplicates.sorted().map { "'\($0)'" }.joined(separator: ", ")) appears more than once"
+            let keys = duplicates.sorted().prefix(3).map { "'\(ConfigError.shortened($0))'" }
+            clause = "line \(context.mark.line): key \(keys.joined(separator: ", ")) appears more than once"
         default:
             clause = "\(error)".split(whereSeparator: \.isNewline).first.map(String.init) ?? "\(error)"
         }
         return clause.trimmingWhitespace()
     }
 
+    /// The file's text, read through one descriptor so pipes and FIFOs work too.
     private static func readText(path: String) throws -> String {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw ConfigError.unreadableFile(path: path, reason: "no such file")
+        guard !path.isEmpty else { throw ConfigError.emptyPath }
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else {
+            throw ConfigError.unreadableFile(path: path, reason: reason(for: errno))
         }
-        guard !isDirectory.boolValue else {
-            throw ConfigError.unreadableFile(path: path, reason: "it is a directory")
+        defer { close(descriptor) }
+        var info = stat()
+        if fstat(descriptor, &info) == 0 {
+            if (info.st_mode & S_IFMT) == S_IFDIR {
+                throw ConfigError.unreadableFile(path: path, reason: reason(for: EISDIR))
+            }
+            if (info.st_mode & S_IFMT) == S_IFREG, info.st_size > maximumFileBytes {
+                throw ConfigError.fileTooLarge(path: path)
+            }
         }
-        guard FileManager.default.isReadableFile(atPath: path), let data = FileManager.default.contents(atPath: path) else {
-            throw ConfigError.unreadableFile(path: path, reason: "permission denied")
+        var bytes = [UInt8](repeating: 0, count: maximumFileBytes + 1)
+        var filled = 0
+        while filled < bytes.count {
+            let got = bytes.withUnsafeMutableBytes { read(descriptor, $0.baseAddress! + filled, $0.count - filled) }
+            if got > 0 {
+                filled += got
+            } else if got == 0 {
+                break
+            } else if errno != EINTR {
+                throw ConfigError.unreadableFile(path: path, reason: reason(for: errno))
+            }
         }
-        guard let text = String(data: data, encoding: .utf8) else {
+        guard filled <= maximumFileBytes else { throw ConfigError.fileTooLarge(path: path) }
+        guard let text = String(validating: bytes[..<filled], as: UTF8.self) else {
             throw ConfigError.unreadableFile(path: path, reason: "it is not UTF-8 text")
         }
         return text
+    }
+
+    /// Why opening or reading failed, as a clause.
+    private static func reason(for code: Int32) -> String {
+        switch code {
+        case ENOENT, ENOTDIR: "no such file"
+        case EACCES, EPERM: "permission denied"
+        case EISDIR: "it is a directory"
+        default: String(cString: strerror(code)).lowercased()
+        }
     }
 }

@@ -34,7 +34,7 @@ public struct GenerateJob: Sendable {
 /// A file is written under a temporary name beside the target and renamed only once it is
 /// complete, so an error or a signal never leaves a partial file at the output path.
 public enum GenerateService {
-    /// Runs `job`; `trap` stops it between blocks on SIGINT or SIGTERM.
+    /// Runs `job`; `trap` stops it between blocks on a signal it catches.
     ///
     /// `beforeRendering` runs once the output is open and the synthesizer started, so
     /// anything it prints comes only when the job passed every check.

@@ -57,7 +57,7 @@ public struct PlayRequest: Sendable {
 /// Plays a scream into a Discord voice channel: connect, join, stream, leave.
 ///
 /// Packets are encoded as the sender asks for them, a few frames ahead of the 20 ms
-/// schedule, so nothing waits for the whole scream to render. A SIGINT or SIGTERM stops the
+/// schedule, so nothing waits for the whole scream to render. A trapped signal stops the
 /// audio, sends the closing silence, turns speaking off and leaves the channel before
 /// ``ServiceError/playInterrupted(signal:joined:)`` is thrown.
 public enum LivePlay {
@@ -147,9 +147,14 @@ public enum LivePlay {
                 { ScreamGenerator(params: params) }, request, in: gateway, guild: guild, channel: channel, logger: logger,
                 beforePlaying: beforePlaying)
         case .ffmpeg:
-            return try await stream(
-                { try FFmpegGenerator(params: params) }, request, in: gateway, guild: guild, channel: channel,
-                logger: logger, beforePlaying: beforePlaying)
+            let source = try FFmpegGenerator(params: params)
+            return try await withTaskCancellationHandler {
+                try await stream(
+                    { source }, request, in: gateway, guild: guild, channel: channel, logger: logger,
+                    beforePlaying: beforePlaying)
+            } onCancel: {
+                source.cancel()
+            }
         }
     }
 

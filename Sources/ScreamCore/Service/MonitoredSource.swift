@@ -1,7 +1,7 @@
 import Foundation
 
 /// A PCM source that watches the audio passing through it: the peak level, progress on a
-/// bar, and a pending SIGINT or SIGTERM, which stops the render between blocks.
+/// bar, and a pending signal (see ``SignalTrap``), which stops the render between blocks.
 public struct MonitoredSource<Base: PCMSource>: PCMSource {
     /// The source being watched.
     public private(set) var base: Base
@@ -28,9 +28,18 @@ public struct MonitoredSource<Base: PCMSource>: PCMSource {
     public var sampleRate: Int { base.sampleRate }
 
     /// Reads the next block from the base source, first checking for a signal.
+    ///
+    /// A base source that fails once a signal arrived (an ffmpeg child the signal killed)
+    /// fails with ``ServiceError/interrupted(signal:)``.
     public mutating func read(into buffer: UnsafeMutableBufferPointer<Int16>) throws -> Int {
         try trap.check()
-        let frames = try base.read(into: buffer)
+        let frames: Int
+        do {
+            frames = try base.read(into: buffer)
+        } catch {
+            try trap.check()
+            throw error
+        }
         var peak = self.peak
         for sample in buffer[..<(frames * base.channels)] {
             peak = max(peak, abs(Int(sample)))

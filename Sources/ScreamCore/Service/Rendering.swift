@@ -16,6 +16,9 @@ public struct RenderStats: Sendable, Equatable {
 /// Runs the chosen synthesizer into a consumer; the one place a backend is picked.
 enum Rendering {
     /// Renders `recipe` into `consumer`; `started` runs once the synthesizer is up.
+    ///
+    /// A signal kills an ffmpeg child at once, so a read blocked on it ends and the render
+    /// stops with ``ServiceError/interrupted(signal:)``.
     static func run<Consumer: SourceConsumer>(
         _ consumer: inout Consumer, recipe: ScreamRecipe, backend: Backend, trap: SignalTrap, progress: ProgressBar,
         started: () -> Void
@@ -27,8 +30,10 @@ enum Rendering {
             return try feed(source, into: &consumer, recipe: recipe, trap: trap, progress: progress)
         case .ffmpeg:
             let source = try FFmpegGenerator(params: recipe.params)
-            started()
-            return try feed(source, into: &consumer, recipe: recipe, trap: trap, progress: progress)
+            return try trap.cancelling(with: source.cancel) {
+                started()
+                return try feed(source, into: &consumer, recipe: recipe, trap: trap, progress: progress)
+            }
         }
     }
 

@@ -22,7 +22,7 @@ public enum ServiceError: Error, Sendable, Equatable, CustomStringConvertible {
     case outputUnsupportedKind(path: String, kind: String)
     /// `--format` says one container, the file extension another.
     case formatContradictsExtension(format: AudioFormat, path: String)
-    /// A SIGINT or SIGTERM arrived; nothing was left at the output path.
+    /// A SIGHUP, SIGINT, SIGQUIT or SIGTERM arrived; nothing was left at the output path.
     case interrupted(signal: Int32)
     /// `play` needs a guild id.
     case missingGuild
@@ -32,8 +32,8 @@ public enum ServiceError: Error, Sendable, Equatable, CustomStringConvertible {
     case invalidToken(reason: String)
     /// `SCREAM_GATEWAY_URL` is set to the empty string.
     case emptyGatewayURL
-    /// A signal stopped `play`; `joined` says whether the bot had joined the channel (it
-    /// left it before exiting) or was still connecting.
+    /// A SIGHUP, SIGINT, SIGQUIT or SIGTERM stopped `play`; `joined` says whether the bot
+    /// had joined the channel (it left it before exiting) or was still connecting.
     case playInterrupted(signal: Int32, joined: Bool)
     /// Discord refused or failed the connection, the join or the playback.
     case discord(DiscordVoiceError)
@@ -96,7 +96,12 @@ public enum ServiceError: Error, Sendable, Equatable, CustomStringConvertible {
     }
 
     private static func name(of signal: Int32) -> String {
-        signal == SIGTERM ? "SIGTERM" : "SIGINT"
+        switch signal {
+        case SIGHUP: "SIGHUP"
+        case SIGQUIT: "SIGQUIT"
+        case SIGTERM: "SIGTERM"
+        default: "SIGINT"
+        }
     }
 
     private static func joined(_ folder: String, _ name: String) -> String {

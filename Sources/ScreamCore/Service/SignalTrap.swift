@@ -1,11 +1,12 @@
 import Dispatch
 import Foundation
 
-/// Catches SIGINT and SIGTERM so a running render can stop cleanly and remove its
-/// temporary file, and a live play can leave its voice channel.
+/// Catches SIGHUP, SIGINT, SIGQUIT and SIGTERM so a running render can stop cleanly and
+/// remove its temporary file, and a live play can leave its voice channel.
 ///
 /// A render polls ``signal`` between blocks; a play waits with ``waitForSignal(polling:)``.
-/// If the process does not stop within ``gracePeriod`` (blocked on a full pipe or a dead
+/// A render blocked on a child process arms a cancel action with ``cancelling(with:_:)``,
+/// which the signal runs so the blocked read returns. If the process does not stop within ``gracePeriod`` (blocked on a full pipe or a dead
 /// connection, say), the trap removes the registered temporary file itself and exits with
 /// 128 + the signal.
 public final class SignalTrap: @unchecked Sendable {
@@ -15,20 +16,30 @@ public final class SignalTrap: @unchecked Sendable {
     private let lock = NSLock()
     private var caught: Int32?
     private var temporaryFile: String?
+    private var cancelAction: (@Sendable () -> Void)?
     private var sources: [DispatchSourceSignal] = []
 
     /// A trap that is not yet listening.
     public init() {}
 
-    /// Starts catching SIGINT and SIGTERM for the rest of the process.
+    /// The signals the trap catches.
+    public static let signals = [SIGHUP, SIGINT, SIGQUIT, SIGTERM]
+
+    /// Starts catching ``signals`` for the rest of the process.
+    ///
+    /// Returns once every source is registered: until then a signal meets `SIG_IGN` and is lost.
     public func install() {
-        for number in [SIGINT, SIGTERM] {
+        let registered = DispatchGroup()
+        for number in Self.signals {
             Foundation.signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
             source.setEventHandler { [weak self] in self?.receive(number) }
+            registered.enter()
+            source.setRegistrationHandler { registered.leave() }
             source.resume()
             sources.append(source)
         }
+        _ = registered.wait(timeout: .now() + .seconds(5))
     }
 
     /// The first signal caught, or `nil`.
@@ -55,12 +66,25 @@ public final class SignalTrap: @unchecked Sendable {
         lock.withLock { temporaryFile = path }
     }
 
+    /// Runs `body`; a signal caught before or while it runs calls `cancel` (on the
+    /// signal's queue): kill a child process there, say, so a read blocked on it returns.
+    func cancelling<Result>(with cancel: @escaping @Sendable () -> Void, _ body: () throws -> Result) rethrows -> Result {
+        let alreadyCaught = lock.withLock {
+            cancelAction = cancel
+            return caught != nil
+        }
+        defer { lock.withLock { cancelAction = nil } }
+        if alreadyCaught { cancel() }
+        return try body()
+    }
+
     private func receive(_ number: Int32) {
-        let first = lock.withLock {
+        let (first, cancel) = lock.withLock {
             defer { caught = caught ?? number }
-            return caught == nil
+            return (caught == nil, cancelAction)
         }
         guard first else { return }
+        cancel?()
         DispatchQueue.global().asyncAfter(deadline: .now() + Self.gracePeriod) { [self] in
             if let path = lock.withLock({ temporaryFile }) {
                 unlink(path)

@@ -14,6 +14,8 @@ public enum FFmpegError: Error, Equatable, Sendable, CustomStringConvertible {
     case shortOutput(expected: Int, produced: Int)
     /// Reading ffmpeg's output failed with `errno`.
     case readFailed(errno: Int32)
+    /// ffmpeg at `path` wrote nothing for `timeout`, so it was killed.
+    case stalled(path: String, timeout: Duration)
 
     public var description: String {
         switch self {
@@ -31,12 +33,27 @@ public enum FFmpegError: Error, Equatable, Sendable, CustomStringConvertible {
             "ffmpeg stopped after \(produced) of \(expected) frames without reporting an error."
         case let .readFailed(errno):
             "Reading ffmpeg's output failed (errno \(errno))."
+        case let .stalled(path, timeout):
+            "ffmpeg at \(path) produced no output for \(Self.seconds(timeout)) s, so it was stopped; check that it is a working ffmpeg."
         }
+    }
+
+    /// `timeout` in seconds: `10`, `0.5`.
+    private static func seconds(_ timeout: Duration) -> String {
+        let milliseconds = timeout.wholeMilliseconds
+        return milliseconds % 1000 == 0 ? "\(milliseconds / 1000)" : "\(Double(milliseconds) / 1000)"
     }
 
     /// `stderr`'s lines joined into one clause, or a note that it printed nothing.
     private static func quoting(_ stderr: String) -> String {
         let lines = stderr.split(whereSeparator: \.isNewline)
         return lines.isEmpty ? " and printed nothing" : ": " + lines.joined(separator: " / ")
+    }
+}
+
+extension Duration {
+    /// The duration in whole milliseconds, rounded toward zero.
+    var wholeMilliseconds: Int64 {
+        components.seconds * 1000 + components.attoseconds / 1_000_000_000_000_000
     }
 }

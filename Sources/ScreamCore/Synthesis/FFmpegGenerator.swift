@@ -8,9 +8,12 @@ import Foundation
 /// dropping the last copy of the generator kill it with SIGKILL and reap it, so no zombie is
 /// left behind. ffmpeg runs in its own process group, so a terminal Ctrl-C reaches only
 /// `scream`: stop reading and drop the generator (or call `cancel()`) to stop ffmpeg too.
+/// An ffmpeg that writes nothing for the stall timeout is killed and the read fails.
 public struct FFmpegGenerator: PCMSource, Sendable {
     /// The environment variable that names the ffmpeg executable, overriding `PATH`.
     public static let executableVariable = "SCREAM_FFMPEG"
+    /// How long ffmpeg may go without writing any output before it counts as hung.
+    public static let defaultStallTimeout: Duration = .seconds(10)
 
     /// Samples per frame; every channel carries the same sample.
     public let channels: Int
@@ -28,17 +31,21 @@ public struct FFmpegGenerator: PCMSource, Sendable {
 
     /// Starts ffmpeg for `params` (validated, with volume and duration already applied).
     ///
-    /// - Parameter environment: where `SCREAM_FFMPEG` and `PATH` are looked up.
+    /// - Parameters:
+    ///   - environment: where `SCREAM_FFMPEG` and `PATH` are looked up.
+    ///   - stallTimeout: how long a read waits for any output from ffmpeg before it kills
+    ///     ffmpeg and throws ``FFmpegError/stalled(path:timeout:)``.
     /// - Throws: `FFmpegError.notFound`, `.notExecutable` or `.launchFailed`.
     public init(
-        params: ScreamParams, environment: [String: String] = ProcessInfo.processInfo.environment
+        params: ScreamParams, environment: [String: String] = ProcessInfo.processInfo.environment,
+        stallTimeout: Duration = defaultStallTimeout
     ) throws(FFmpegError) {
         command = FFmpegCommand(params: params)
         executable = try Self.locateExecutable(environment: environment)
         channels = params.channels
         sampleRate = params.sampleRate
         totalFrames = params.sampleCount
-        process = try FFmpegProcess(executable: executable, arguments: command.arguments)
+        process = try FFmpegProcess(executable: executable, arguments: command.arguments, stallTimeout: stallTimeout)
     }
 
     /// Frames still to come.
@@ -51,8 +58,8 @@ public struct FFmpegGenerator: PCMSource, Sendable {
     ///
     /// Returns the number of frames written; 0 once all frames were delivered and ffmpeg
     /// exited cleanly. Blocks until ffmpeg has produced the frames.
-    /// - Throws: `FFmpegError` when ffmpeg fails or stops early, `CancellationError` when the
-    ///   current task is cancelled (ffmpeg is killed first).
+    /// - Throws: `FFmpegError` when ffmpeg fails, stops early or stalls, `CancellationError`
+    ///   when the current task is cancelled (ffmpeg is killed first).
     public mutating func read(into buffer: UnsafeMutableBufferPointer<Int16>) throws -> Int {
         if Task.isCancelled {
             process.kill()
