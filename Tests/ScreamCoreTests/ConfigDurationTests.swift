@@ -61,7 +61,7 @@ import Testing
         params.duration = 0.02
         try params.validate()
         params.duration = 0.0199
-        #expect(throws: ParamsError.outOfRange(field: "duration", value: "0.0199", expected: "at least 20ms")) {
+        #expect(throws: ParamsError.outOfRange(field: "duration", value: "0.0199", expected: "from 0.02 s (one 20 ms frame) to 600 s")) {
             try params.validate()
         }
     }
