@@ -204,6 +204,19 @@ extension FakeDiscord {
             return rtpPackets
         }
 
+        /// Waits until the RTP packets end with the five silence frames that close a playback.
+        ///
+        /// The leave and SPEAKING 0 come over the WebSocket and the datagrams over UDP, which
+        /// the fake reads on different event loops, so the last datagrams may be recorded
+        /// after the leave, or after the client process has exited.
+        public func waitForClosingSilence(timeout: Duration) async throws {
+            let silence: [UInt8] = [0xF8, 0xFF, 0xFE]
+            try await waitFor("the five closing silence frames", timeout: timeout) { events in
+                let tail = events.lazy.compactMap { if case .rtp(let packet) = $0 { packet.payload } else { nil } }.suffix(5)
+                return tail.count == 5 && tail.allSatisfy { $0 == silence }
+            }
+        }
+
         /// Waits until an op 4 leave (channel_id null) has arrived.
         public func waitForLeave(timeout: Duration) async throws {
             try await waitFor("the op 4 leave", timeout: timeout) { events in

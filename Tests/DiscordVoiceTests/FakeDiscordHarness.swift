@@ -97,7 +97,8 @@ extension FakeDiscord.Recorder {
 /// SPEAKING and RTP travel on different sockets that the fake reads on different event loops,
 /// so on a loaded machine neighbours may be recorded in either order: SPEAKING 1 only has to
 /// come before the fifth audio packet (as in the CLI tests), and SPEAKING 0 after SPEAKING 1.
-func expectCompletePlayback(_ recorder: FakeDiscord.Recorder, count: Int, mode: String) throws {
+func expectCompletePlayback(_ recorder: FakeDiscord.Recorder, count: Int, mode: String) async throws {
+    try await recorder.waitForClosingSilence(timeout: .seconds(2))
     let packets = recorder.rtpPackets
     #expect(recorder.decryptFailures.isEmpty)
     #expect(packets.count == count + 5)
