@@ -2,11 +2,11 @@ import Dispatch
 import Foundation
 
 /// Catches SIGINT and SIGTERM so a running render can stop cleanly and remove its
-/// temporary file, and a live play can leave its voice channel.
+/// temporary files, and a live play can leave its voice channel.
 ///
 /// A render polls ``signal`` between blocks; a play waits with ``waitForSignal(polling:)``.
 /// If the process does not stop within ``gracePeriod`` (blocked on a full pipe or a dead
-/// connection, say), the trap removes the registered temporary file itself and exits with
+/// connection, say), the trap removes the registered temporary files itself and exits with
 /// 128 + the signal.
 public final class SignalTrap: @unchecked Sendable {
     /// How long a render has to notice the signal before the process exits on its own.
@@ -14,7 +14,7 @@ public final class SignalTrap: @unchecked Sendable {
 
     private let lock = NSLock()
     private var caught: Int32?
-    private var temporaryFile: String?
+    private var temporaryFiles: [String] = []
     private var sources: [DispatchSourceSignal] = []
 
     /// A trap that is not yet listening.
@@ -50,9 +50,9 @@ public final class SignalTrap: @unchecked Sendable {
         }
     }
 
-    /// Names the temporary file to delete if the process has to exit on its own; `nil` clears it.
-    func guardTemporaryFile(_ path: String?) {
-        lock.withLock { temporaryFile = path }
+    /// Names the temporary files to delete if the process has to exit on its own; `[]` clears them.
+    func guardTemporaryFiles(_ paths: [String]) {
+        lock.withLock { temporaryFiles = paths }
     }
 
     private func receive(_ number: Int32) {
@@ -62,7 +62,7 @@ public final class SignalTrap: @unchecked Sendable {
         }
         guard first else { return }
         DispatchQueue.global().asyncAfter(deadline: .now() + Self.gracePeriod) { [self] in
-            if let path = lock.withLock({ temporaryFile }) {
+            for path in lock.withLock({ temporaryFiles }) {
                 unlink(path)
             }
             exit(128 + number)
