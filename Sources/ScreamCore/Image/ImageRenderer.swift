@@ -6,7 +6,7 @@ public enum ImageRenderer {
     /// The level drawn brightest, in dB relative to a full-scale sine.
     static let ceilingDB: Float = -10
     /// Tick spacings to choose from, in milliseconds.
-    private static let timeSteps = [10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10_000, 15_000, 30_000, 60_000, 120_000]
+    private static let timeSteps = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10_000, 15_000, 30_000, 60_000, 120_000]
     /// Frequencies that get a labelled tick, when they fit below Nyquist.
     private static let frequencyTicks = [50, 100, 200, 500, 1000, 2000, 5000, 10_000, 20_000]
 
