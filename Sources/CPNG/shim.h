@@ -3,7 +3,6 @@
 #include <setjmp.h>
 #include <string.h>
 #include <unistd.h>
-#include <zlib.h>
 
 /* libpng reports errors by longjmp, which Swift cannot catch, so the whole write runs here. */
 
@@ -44,12 +43,12 @@ static inline void scream_png_flush(png_structp png) {
     (void)png;
 }
 
-/* Writes an 8-bit palette PNG of width x height indices, row by row, to target->fd, with the
- * Sub filter and zlib's run-length strategy. palette_rgb holds palette_entries RGB triples. Returns 0 on
+/* Writes an 8-bit palette PNG of width x height indices, row by row, to target->fd,
+ * unfiltered and deflated at zlib level compression_level. palette_rgb holds palette_entries RGB triples. Returns 0 on
  * success, else -1 with target->message (and target->write_errno when writing failed) set. */
 static inline int scream_png_write_indexed(
     scream_png_target *target, png_uint_32 width, png_uint_32 height, const png_byte *pixels,
-    const png_byte *palette_rgb, int palette_entries) {
+    const png_byte *palette_rgb, int palette_entries, int compression_level) {
     png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, target, scream_png_error, scream_png_warning);
     if (png == NULL) {
         strcpy(target->message, "out of memory");
@@ -75,8 +74,8 @@ static inline int scream_png_write_indexed(
     png_set_IHDR(png, info, width, height, 8, PNG_COLOR_TYPE_PALETTE, PNG_INTERLACE_NONE,
                  PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
     png_set_PLTE(png, info, palette, palette_entries);
-    png_set_filter(png, PNG_FILTER_TYPE_BASE, PNG_FILTER_SUB);
-    png_set_compression_strategy(png, Z_RLE);
+    png_set_filter(png, PNG_FILTER_TYPE_BASE, PNG_FILTER_NONE);
+    png_set_compression_level(png, compression_level);
     png_write_info(png, info);
     for (png_uint_32 y = 0; y < height; y++) {
         png_write_row(png, pixels + (size_t)y * width);

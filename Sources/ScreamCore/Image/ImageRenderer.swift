@@ -43,34 +43,21 @@ public enum ImageRenderer {
         }
     }
 
-    /// Each pixel column shows its spectrogram column, or, when the scream has fewer frames
-    /// than the plot has columns, the two nearest frames mixed linearly.
+    /// Each spectrogram column covers the pixel columns its frames span: one each for a long
+    /// scream, several for a scream with fewer frames than the plot is wide.
     private static func drawSpectrogram(_ spectrogram: Spectrogram, in rect: PixelRect, on canvas: inout Canvas) {
         let columns = spectrogram.columns
-        var first = [Int](), second = [Int](), mix = [Float]()
-        for x in 0..<rect.width {
-            let position = max(0, (Double(x) + 0.5) * Double(columns) / Double(rect.width) - 0.5)
-            let column = min(Int(position), columns - 1)
-            first.append(column)
-            second.append(min(column + 1, columns - 1))
-            mix.append(Float(position - Double(column)))
-        }
+        let edges = (0...columns).map { $0 * rect.width / columns }
         let width = canvas.width
         let (floor, span) = (Spectrogram.floorDB, ceilingDB - Spectrogram.floorDB)
         spectrogram.levels.withUnsafeBufferPointer { levels in
             canvas.withPixels { pixels in
-                first.withUnsafeBufferPointer { first in
-                    second.withUnsafeBufferPointer { second in
-                        mix.withUnsafeBufferPointer { mix in
-                            for row in 0..<spectrogram.rows {
-                                let source = levels.baseAddress! + row * columns
-                                let target = pixels.baseAddress! + (rect.maxY - 1 - row) * width + rect.x
-                                for x in 0..<rect.width {
-                                    let (left, right) = (source[first[x]], source[second[x]])
-                                    target[x] = Palette.index(level: left + (right - left) * mix[x], floor: floor, span: span)
-                                }
-                            }
-                        }
+                for row in 0..<spectrogram.rows {
+                    let source = levels.baseAddress! + row * columns
+                    let target = pixels.baseAddress! + (rect.maxY - 1 - row) * width + rect.x
+                    for column in 0..<columns {
+                        let colour = Palette.index(level: source[column], floor: floor, span: span)
+                        (target + edges[column]).update(repeating: colour, count: edges[column + 1] - edges[column])
                     }
                 }
             }

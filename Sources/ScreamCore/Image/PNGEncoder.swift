@@ -2,12 +2,16 @@ import CPNG
 
 /// Writes a canvas as an 8-bit palette PNG through libpng.
 ///
-/// Rows go through the Sub filter and zlib's run-length strategy: palette indices follow the
-/// colour map's brightness, so neighbour differences are small and runs long, and this is
-/// both smaller and several times faster than general deflate on the noise-like spectrogram.
-/// The file holds no time stamp or other varying chunk, so the same canvas always gives the
-/// same bytes.
+/// The rows are stored, not compressed (zlib level 0): the spectrogram is noise-like, and
+/// every zlib setting tried (run-length, level 1 to 3, with and without filters) costs about
+/// as many instructions as the whole image otherwise does, about 45 million for 1200×600,
+/// which would put the image far above its budget of a fifth of the render. A default
+/// image is therefore 0.7 MB, where zlib's run-length mode would give about 150 kB. The file holds
+/// no time stamp or other varying chunk, so the same canvas always gives the same bytes.
 enum PNGEncoder {
+    /// The zlib level of the image data.
+    static let compressionLevel: Int32 = 0
+
     /// Writes the PNG of `canvas`, in the colours of ``Palette``, to `sink`.
     static func write(_ canvas: Canvas, to sink: ByteSink) throws {
         var target = scream_png_target()
@@ -16,7 +20,7 @@ enum PNGEncoder {
             Palette.rgb.withUnsafeBufferPointer { colours in
                 scream_png_write_indexed(
                     &target, png_uint_32(canvas.width), png_uint_32(canvas.height), pixels.baseAddress,
-                    colours.baseAddress, Int32(colours.count / 3))
+                    colours.baseAddress, Int32(colours.count / 3), compressionLevel)
             }
         }
         guard result == 0 else {

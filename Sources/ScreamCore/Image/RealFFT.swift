@@ -73,7 +73,8 @@ public struct RealFFT: Sendable {
 
     /// The in-place decimation-in-time complex FFT of bit-reversed `re` + i·`im`.
     ///
-    /// The first two stages, whose twiddles are 1 and -i, run as one radix-4 pass.
+    /// The first two stages, whose twiddles are 1 and -i, run as one radix-4 pass; the
+    /// others, whose spans are multiples of 4, four butterflies at a time.
     private static func butterflies(
         _ re: UnsafeMutableBufferPointer<Float>, _ im: UnsafeMutableBufferPointer<Float>,
         _ cosines: UnsafeBufferPointer<Float>, _ sines: UnsafeBufferPointer<Float>
@@ -101,19 +102,33 @@ public struct RealFFT: Sendable {
             while start < count {
                 let (topR, topI) = (re + start, im + start)
                 let (lowR, lowI) = (re + start + span, im + start + span)
-                for k in 0..<span {
-                    let (wr, wi) = (cosines[k], sines[k])
-                    let tr = wr * lowR[k] - wi * lowI[k]
-                    let ti = wr * lowI[k] + wi * lowR[k]
-                    lowR[k] = topR[k] - tr
-                    lowI[k] = topI[k] - ti
-                    topR[k] += tr
-                    topI[k] += ti
+                for k in stride(from: 0, to: span, by: 4) {
+                    let (wr, wi) = (Self.load(cosines + k), Self.load(sines + k))
+                    let (br, bi) = (Self.load(lowR + k), Self.load(lowI + k))
+                    let (ar, ai) = (Self.load(topR + k), Self.load(topI + k))
+                    let tr = wr * br - wi * bi
+                    let ti = wr * bi + wi * br
+                    Self.store(ar - tr, lowR + k)
+                    Self.store(ai - ti, lowI + k)
+                    Self.store(ar + tr, topR + k)
+                    Self.store(ai + ti, topI + k)
                 }
                 start += 2 * span
             }
             span *= 2
         }
+    }
+
+    /// Four floats from `pointer`.
+    @inline(__always)
+    private static func load(_ pointer: UnsafeRawPointer) -> SIMD4<Float> {
+        pointer.loadUnaligned(as: SIMD4<Float>.self)
+    }
+
+    /// Four floats to `pointer`.
+    @inline(__always)
+    private static func store(_ value: SIMD4<Float>, _ pointer: UnsafeMutableRawPointer) {
+        pointer.storeBytes(of: value, as: SIMD4<Float>.self)
     }
 
     /// Splits the packed transform Z into the real signal's spectrum:

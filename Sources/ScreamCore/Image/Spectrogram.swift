@@ -204,10 +204,14 @@ public struct Spectrogram: Sendable {
     private mutating func closeColumn() {
         guard framesInColumn > 0 else { return }
         let factor = scale / Float(framesInColumn)
-        for row in 0..<rows {
-            let level = sums[row] * factor
-            levels[row * columns + column] = level > 0 ? max(Self.floorDB, 10 * log10(level)) : Self.floorDB
-            sums[row] = 0
+        let (columns, column) = (columns, column)
+        sums.withUnsafeMutableBufferPointer { sums in
+            levels.withUnsafeMutableBufferPointer { levels in
+                Decibels.convert(sums, scale: factor) { row, level in
+                    levels[row * columns + column] = max(Self.floorDB, level)
+                }
+            }
+            sums.update(repeating: 0)
         }
         framesInColumn = 0
     }
