@@ -34,14 +34,9 @@ struct PreviewCommand: ParsableCommand {
     func run() throws {
         let size = try size.map { try ImageSize(parsing: $0, option: "--size") } ?? .standard
         let job = PreviewJob(input: input, image: try ImageRequest(path: output, size: size))
-        let level: Logger.Level = verbose ? .info : .warning
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
-        }
+        let logger = Invocation.startLogging(at: verbose ? .info : .warning)
         let trap = SignalTrap()
         trap.install()
-        try PreviewService.run(job, trap: trap, progress: .forStandardError(), logger: Logger(label: "scream"))
+        try PreviewService.run(job, trap: trap, progress: .forStandardError(), logger: logger)
     }
 }
