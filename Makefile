@@ -6,7 +6,7 @@ SHELL := /bin/bash
 SWIFT ?= swift
 CONFIG ?= release
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-APT_PACKAGES := libopus-dev libogg-dev libsodium-dev pkg-config opus-tools ffmpeg
+APT_PACKAGES := libopus-dev libogg-dev libpng-dev libsodium-dev pkg-config opus-tools ffmpeg
 PYTHON ?= python3
 VENV := .venv
 PREFIX ?= /usr/local

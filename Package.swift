@@ -27,6 +27,9 @@ let package = Package(
             name: "COgg", pkgConfig: "ogg",
             providers: [.apt(["libogg-dev"]), .brew(["libogg"])]),
         .systemLibrary(
+            name: "CPNG", pkgConfig: "libpng",
+            providers: [.apt(["libpng-dev"]), .brew(["libpng"])]),
+        .systemLibrary(
             name: "CSodium", pkgConfig: "libsodium",
             providers: [.apt(["libsodium-dev"]), .brew(["libsodium"])]),
 
@@ -60,6 +63,7 @@ let package = Package(
             dependencies: [
                 "COpus",
                 "COgg",
+                "CPNG",
                 "DiscordVoice",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
@@ -85,7 +89,7 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]),
 
-        .testTarget(name: "ScreamCoreTests", dependencies: ["ScreamCore"]),
+        .testTarget(name: "ScreamCoreTests", dependencies: ["ScreamCore", "CPNG"]),
         .testTarget(name: "MLSTests", dependencies: ["MLS"], exclude: ["Interop"]),
         .testTarget(name: "DAVETests", dependencies: ["DAVE", "MLS"]),
         .testTarget(name: "DiscordVoiceTests", dependencies: ["DiscordVoice", "FakeDiscord"]),

@@ -26,6 +26,10 @@ struct ExitStatus {
             self.init(error.description, error.exitStatus)
         case let error as EncodingError:
             self.init(error.description, Self.isInputProblem(error) ? Self.invalidInput : Self.runtimeFailure)
+        case let error as ImageError:
+            self.init(error.description, error.exitStatus)
+        case let error as DecodingError:
+            self.init(error.description, Self.invalidInput)
         case let error as FFmpegError:
             self.init(error.description, Self.runtimeFailure)
         default:

@@ -20,6 +20,7 @@ struct GenerateCommand: AsyncParsableCommand {
               scream generate - --format wav | aplay       stream to standard output
               scream generate --seed 42 --print-params > mine.yaml
               scream generate again.ogg --params mine.yaml
+              scream generate out.ogg --image out.png      also draw the scream
               scream generate --backend ffmpeg --preset robot --print-command
             """)
 
@@ -36,10 +37,12 @@ struct GenerateCommand: AsyncParsableCommand {
     var printCommand = false
 
     @OptionGroup(title: "Scream options") var audio: AudioOptions
+    @OptionGroup(title: "Image options") var imageOptions: ImageOptions
     @OptionGroup(title: "Configuration") var common: CommonOptions
 
     func run() async throws {
         let path = try UsageError.single(argument: outputArgument, option: output, names: ("OUTPUT", "--output"))
+        let image = try imageOptions.request()
         var flags: [SettingKey: String] = [:]
         flags[.format] = format
         let invocation = try Invocation(flags: flags, audio: audio, common: common)
@@ -60,7 +63,7 @@ struct GenerateCommand: AsyncParsableCommand {
             fallbackFormat: format == nil ? settings.format : nil)
         let job = GenerateJob(
             recipe: invocation.recipe, format: resolvedFormat, destination: destination,
-            bitrate: settings.bitrate, backend: settings.backend)
+            bitrate: settings.bitrate, backend: settings.backend, image: image)
         try GenerateService.run(
             job, trap: invocation.trap, progress: invocation.progress, logger: invocation.logger,
             beforeRendering: invocation.announceSeed)

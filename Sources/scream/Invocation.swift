@@ -17,17 +17,21 @@ struct Invocation {
         let allFlags = flags.merging(audio.flags) { own, _ in own }.merging(common.flags) { own, _ in own }
         settings = try SettingsLoader.load(
             flags: allFlags, flagNames: flagNames, configFile: common.config, environment: ProcessInfo.processInfo.environment)
-        let level = settings.effectiveLogLevel
+        logger = Self.startLogging(at: settings.effectiveLogLevel)
+        logger.debug("settings: \(settings.redactedSummary)")
+        trap = SignalTrap()
+        trap.install()
+        recipe = try ScreamRecipe.resolve(settings: settings, parameterFile: audio.params)
+    }
+
+    /// Sends every log at `level` or above to standard error; returns the command's logger.
+    static func startLogging(at level: Logger.Level) -> Logger {
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = level
             return handler
         }
-        logger = Logger(label: "scream")
-        logger.debug("settings: \(settings.redactedSummary)")
-        trap = SignalTrap()
-        trap.install()
-        recipe = try ScreamRecipe.resolve(settings: settings, parameterFile: audio.params)
+        return Logger(label: "scream")
     }
 
     /// Prints `seed: N` to standard error for a random scream, so `--seed N` can reproduce it.

@@ -20,6 +20,7 @@ struct PlayCommand: AsyncParsableCommand {
               scream play 1234 5678 --preset banshee
               scream play --guild 1234 --dry-run
               scream play --guild 1234 --dry-run --seed 7 --output preview.ogg
+              scream play --guild 1234 --dry-run --image preview.png
             """)
 
     @Argument(help: ArgumentHelp("Guild (server) id, instead of --guild.", valueName: "guild"))
@@ -47,12 +48,17 @@ struct PlayCommand: AsyncParsableCommand {
     var output: String?
 
     @OptionGroup(title: "Scream options") var audio: AudioOptions
+    @OptionGroup(title: "Image options") var imageOptions: ImageOptions
     @OptionGroup(title: "Configuration") var common: CommonOptions
 
     func run() async throws {
         if output != nil, !dryRun {
             throw UsageError.outputWithoutDryRun
         }
+        if imageOptions.image != nil, !dryRun {
+            throw UsageError.imageWithoutDryRun
+        }
+        let image = try imageOptions.request()
         if output == "-" {
             throw UsageError.previewToStandardOutput
         }
@@ -75,7 +81,7 @@ struct PlayCommand: AsyncParsableCommand {
         let settings = invocation.settings
         if dryRun {
             let summary = try DryRun.run(
-                recipe: invocation.recipe, bitrate: settings.bitrate, backend: settings.backend, preview: output,
+                recipe: invocation.recipe, bitrate: settings.bitrate, backend: settings.backend, preview: output, image: image,
                 trap: invocation.trap, progress: invocation.progress, logger: invocation.logger,
                 beforeRendering: invocation.announceSeed)
             print(summary)

@@ -15,6 +15,8 @@ struct Scream: AsyncParsableCommand {
               scream generate - --format wav | aplay     stream to stdout
               scream play --guild G --channel C          join, scream, leave
               scream play --guild G --dry-run            preview, no network
+              scream generate out.ogg --image out.png    also draw a PNG
+              scream preview out.ogg -o out.png          draw a PNG of a file
               scream presets                             list the presets
 
             Exit status: 0 success, 1 runtime failure, 2 invalid input or usage,
@@ -22,5 +24,5 @@ struct Scream: AsyncParsableCommand {
             143 terminated (SIGTERM).
             """,
         version: "scream \(version)",
-        subcommands: [GenerateCommand.self, PlayCommand.self, PresetsCommand.self])
+        subcommands: [GenerateCommand.self, PlayCommand.self, PreviewCommand.self, PresetsCommand.self])
 }

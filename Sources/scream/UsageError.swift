@@ -6,6 +6,10 @@ enum UsageError: Error, CustomStringConvertible {
     case outputWithoutDryRun
     /// `play --dry-run --output -`: standard output already carries the summary.
     case previewToStandardOutput
+    /// `play --image` without `--dry-run`.
+    case imageWithoutDryRun
+    /// `--image-size` without `--image`.
+    case imageSizeWithoutImage
     /// `generate --print-command` without the ffmpeg backend, which has no command to print.
     case printCommandNeedsFFmpeg
     /// `play --dry-run --output` with a file name that says WAV: the preview is Ogg Opus.
@@ -23,6 +27,10 @@ enum UsageError: Error, CustomStringConvertible {
             "--output saves the preview of a dry run; add --dry-run or drop --output."
         case .previewToStandardOutput:
             "the dry-run preview cannot go to standard output, which carries the summary; give --output a file name."
+        case .imageWithoutDryRun:
+            "--image draws the scream of a dry run; add --dry-run or drop --image."
+        case .imageSizeWithoutImage:
+            "--image-size sets the size of the --image file; add --image FILE.png or drop --image-size."
         case .printCommandNeedsFFmpeg:
             "--print-command prints the ffmpeg command line, so it needs --backend ffmpeg."
         case .previewIsOgg(let path):

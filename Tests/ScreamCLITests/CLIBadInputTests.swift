@@ -20,6 +20,10 @@ struct BadInput: Sendable, CustomTestStringConvertible {
 @Suite struct CLIBadInputTests {
     static let presetList = "classic, whisper, death-metal, glitch, banshee, robot"
     static let durationForms = "a duration such as 3s, 500ms, 1.5s or 1m30s"
+    /// A WAV file of no frames (mono, 16-bit, 256 Hz, so every header byte is ASCII).
+    static let emptyWAV = "RIFF$\u{0}\u{0}\u{0}WAVEfmt \u{10}\u{0}\u{0}\u{0}\u{1}\u{0}\u{1}\u{0}\u{0}\u{1}\u{0}\u{0}"
+        + "\u{0}\u{2}\u{0}\u{0}\u{2}\u{0}\u{10}\u{0}data\u{0}\u{0}\u{0}\u{0}"
+    static let imageSizes = "expected WIDTHxHEIGHT such as 1200x600, from 320x200 to 4096x4096."
 
     static let generateCases: [BadInput] = [
         BadInput(arguments: ["generate", "out.ogg", "--preset", "opera"],
@@ -153,6 +157,22 @@ struct BadInput: Sendable, CustomTestStringConvertible {
                  message: "filter.comp_ratio is 0.5, but it must be from 1 to 100."),
         BadInput(arguments: ["generate", "out.ogg", "--params", "p.yaml"], files: ["p.yaml": "filter: {volume_boost_db: 1000}\n"],
                  message: "filter.volume_boost_db is 1000, but it must be at most 60 dB."),
+        BadInput(arguments: ["generate", "out.ogg", "--image", "out.png", "--image-size", "0x10"],
+                 message: "invalid image size '0x10' from --image-size: \(imageSizes)"),
+        BadInput(arguments: ["generate", "out.ogg", "--image", "out.png", "--image-size", "abc"],
+                 message: "invalid image size 'abc' from --image-size: \(imageSizes)"),
+        BadInput(arguments: ["generate", "out.ogg", "--image", "out.png", "--image-size", "8000x8000"],
+                 message: "invalid image size '8000x8000' from --image-size: \(imageSizes)"),
+        BadInput(arguments: ["generate", "out.ogg", "--image", "out.jpg"],
+                 message: "cannot write the image out.jpg: images are PNG, so name the file .png."),
+        BadInput(arguments: ["generate", "out.ogg", "--image", "-"],
+                 message: "the image cannot go to standard output; give a file name ending in .png."),
+        BadInput(arguments: ["generate", "out.ogg", "--preset", "classic", "--image", "missing/out.png"],
+                 message: "cannot write missing/out.png: the folder missing does not exist."),
+        BadInput(arguments: ["generate", "out.ogg", "--image", "pics"], folders: ["pics"],
+                 message: "cannot write the image pics: images are PNG, so name the file .png."),
+        BadInput(arguments: ["generate", "out.ogg", "--image-size", "640x480"],
+                 message: "--image-size sets the size of the --image file; add --image FILE.png or drop --image-size."),
     ]
 
     static let playCases: [BadInput] = [
@@ -194,9 +214,34 @@ struct BadInput: Sendable, CustomTestStringConvertible {
                  message: "the Discord bot token is not valid: it holds only the Bot prefix; copy it again from the Bot page of your application."),
         BadInput(arguments: ["play", "--guild", "1", "--dry-run", "-o", "x.wav"],
                  message: "the dry-run preview is Ogg Opus, but x.wav names a WAV file; give it an .ogg name."),
+        BadInput(arguments: ["play", "--guild", "1", "--image", "p.png"],
+                 message: "--image draws the scream of a dry run; add --dry-run or drop --image."),
+        BadInput(arguments: ["play", "--dry-run", "--image", "p.png", "--image-size", "100x100"],
+                 message: "invalid image size '100x100' from --image-size: \(imageSizes)"),
+        BadInput(arguments: ["play", "--dry-run", "--output", "p.ogg", "--image", "nowhere/p.png"],
+                 message: "cannot write nowhere/p.png: the folder nowhere does not exist."),
     ]
 
-    @Test(arguments: generateCases + playCases)
+    static let previewCases: [BadInput] = [
+        BadInput(arguments: ["preview", "none.ogg", "-o", "out.png"],
+                 message: "cannot read none.ogg: no such file."),
+        BadInput(arguments: ["preview", "notes.txt", "-o", "out.png"], files: ["notes.txt": "hello"],
+                 message: "cannot read notes.txt: it is neither an Ogg Opus nor a WAV file."),
+        BadInput(arguments: ["preview", "fake.wav", "-o", "out.png"], files: ["fake.wav": "RIFF\u{0}\u{0}\u{0}\u{0}WAVEfmt "],
+                 message: "cannot read fake.wav: the WAV file has no data chunk."),
+        BadInput(arguments: ["preview", "notes.txt", "-o", "out.gif"], files: ["notes.txt": "hello"],
+                 message: "cannot write the image out.gif: images are PNG, so name the file .png."),
+        BadInput(arguments: ["preview", "notes.txt", "-o", "out.png", "--size", "1x1"], files: ["notes.txt": "hello"],
+                 message: "invalid image size '1x1' from --size: \(imageSizes)"),
+        BadInput(arguments: ["preview", "empty.wav", "-o", "gone/out.png"], files: ["empty.wav": emptyWAV],
+                 message: "cannot write gone/out.png: the folder gone does not exist."),
+        BadInput(arguments: ["preview", "none.wav", "-o", "gone/out.png"],
+                 message: "cannot read none.wav: no such file."),
+        BadInput(arguments: ["preview", "notes.txt"], files: ["notes.txt": "hello"],
+                 message: "Missing expected argument '--output <file.png>'."),
+    ]
+
+    @Test(arguments: generateCases + playCases + previewCases)
     func badInputPrintsOneSentenceAndLeavesNoFile(_ input: BadInput) throws {
         let folder = try scratchFolder()
         for name in input.folders {

@@ -13,6 +13,8 @@ import Testing
           scream generate - --format wav | aplay     stream to stdout
           scream play --guild G --channel C          join, scream, leave
           scream play --guild G --dry-run            preview, no network
+          scream generate out.ogg --image out.png    also draw a PNG
+          scream preview out.ogg -o out.png          draw a PNG of a file
           scream presets                             list the presets
 
         Exit status: 0 success, 1 runtime failure, 2 invalid input or usage,
@@ -29,6 +31,8 @@ import Testing
           generate                Render a scream to an Ogg Opus or WAV file, or to
                                   standard output.
           play                    Play a scream into a Discord voice channel as a bot.
+          preview                 Draw the waveform and spectrogram of an Ogg Opus or
+                                  WAV file as a PNG.
           presets                 List the built-in presets.
 
           See 'scream help <subcommand>' for detailed help.
@@ -50,6 +54,7 @@ import Testing
           scream generate - --format wav | aplay       stream to standard output
           scream generate --seed 42 --print-params > mine.yaml
           scream generate again.ogg --params mine.yaml
+          scream generate out.ogg --image out.png      also draw the scream
           scream generate --backend ffmpeg --preset robot --print-command
 
         USAGE: scream generate [<options>] [<output>]
@@ -71,6 +76,11 @@ import Testing
           --print-params          Print the resolved parameters as YAML and exit; they
                                   replay with --params.
           --backend <backend>     Synthesizer: native or ffmpeg (default: native).
+
+        IMAGE OPTIONS:
+          --image <file.png>      Also write a PNG of the waveform and spectrogram of
+                                  the scream.
+          --image-size <size>     Image size as WIDTHxHEIGHT (default: 1200x600).
 
         CONFIGURATION:
           --config <file>         Config file (default:
@@ -107,6 +117,7 @@ import Testing
           scream play 1234 5678 --preset banshee
           scream play --guild 1234 --dry-run
           scream play --guild 1234 --dry-run --seed 7 --output preview.ogg
+          scream play --guild 1234 --dry-run --image preview.png
 
         USAGE: scream play [<options>] [<guild>] [<channel>]
 
@@ -127,6 +138,11 @@ import Testing
           --print-params          Print the resolved parameters as YAML and exit; they
                                   replay with --params.
           --backend <backend>     Synthesizer: native or ffmpeg (default: native).
+
+        IMAGE OPTIONS:
+          --image <file.png>      Also write a PNG of the waveform and spectrogram of
+                                  the scream.
+          --image-size <size>     Image size as WIDTHxHEIGHT (default: 1200x600).
 
         CONFIGURATION:
           --config <file>         Config file (default:
@@ -152,6 +168,34 @@ import Testing
 
         """
 
+    static let previewHelp = """
+        OVERVIEW: Draw the waveform and spectrogram of an Ogg Opus or WAV file as a
+        PNG.
+
+        The image is the one --image draws while rendering: the waveform on top, the
+        spectrogram (log frequency, 50 Hz to Nyquist) below, with a title giving the
+        file name, duration and peak level. It is written under a temporary name and
+        renamed when complete.
+
+        Examples:
+          scream preview scream.ogg -o scream.png
+          scream preview out.wav -o out.png --size 1920x1080
+
+        USAGE: scream preview <input> --output <file.png> [--size <size>] [--verbose]
+
+        ARGUMENTS:
+          <input>                 The Ogg Opus or WAV file to draw.
+
+        OPTIONS:
+          -o, --output <file.png> The PNG file to write.
+          --size <size>           Image size as WIDTHxHEIGHT (default: 1200x600).
+          -v, --verbose           Log milestones to standard error.
+          --version               Show the version.
+          -h, --help              Show help information.
+
+
+        """
+
     static let presetsHelp = """
         OVERVIEW: List the built-in presets.
 
@@ -171,6 +215,7 @@ import Testing
     @Test(arguments: [
         (["--help"], rootHelp), (["generate", "--help"], generateHelp), (["play", "--help"], playHelp),
         (["presets", "--help"], presetsHelp), (["help", "generate"], generateHelp), (["play", "-h"], playHelp),
+        (["preview", "--help"], previewHelp),
     ])
     func helpScreenIsExactlyAsDocumented(arguments: [String], screen: String) throws {
         let result = try ScreamBinary.run(arguments, in: try scratchFolder())

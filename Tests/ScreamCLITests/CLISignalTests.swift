@@ -103,6 +103,25 @@ import Testing
         #expect(try mask("SigIgn") & trapped == 0)
     }
 
+    @Test func signalMidRenderRemovesTheImageToo() throws {
+        let folder = try scratchFolder()
+        var sawTemporaryImage = false
+        let arguments = ["generate", "long.ogg", "--preset", "classic", "--duration", "10m", "--image", "long.png"]
+        let result = try ScreamBinary.run(arguments, in: folder, timeout: 30) { process in
+            let deadline = Date().addingTimeInterval(10)
+            while Date() < deadline, !sawTemporaryImage {
+                sawTemporaryImage = (try? entries(of: folder))?.contains { $0.hasPrefix(".long.png.") } ?? false
+                Thread.sleep(forTimeInterval: 0.05)
+            }
+            Thread.sleep(forTimeInterval: 0.3)
+            kill(process.processIdentifier, SIGINT)
+        }
+        #expect(sawTemporaryImage)
+        #expect(result.status == 128 + SIGINT)
+        #expect(result.stderr == "error: interrupted by SIGINT; no output file was left behind.\n")
+        #expect(try entries(of: folder).isEmpty)
+    }
+
     /// Runs `scream arguments` with a pseudo-terminal as its standard output and error.
     private func runOnTerminal(_ arguments: String, in folder: URL) throws -> ProcessResult {
         try #require(FileManager.default.isExecutableFile(atPath: "/usr/bin/script"), "util-linux script provides the terminal for this test")

@@ -21,13 +21,14 @@ public struct DryRunSummary: Sendable, Equatable, CustomStringConvertible {
 
 /// Renders and encodes exactly the Opus packets `play` would send, without a token or network.
 public enum DryRun {
-    /// Runs the preview; with `preview` set the packets are also saved there as Ogg Opus.
+    /// Runs the preview; with `preview` set the packets are also saved there as Ogg Opus,
+    /// and with `image` set a preview image of the same render is drawn.
     ///
     /// The scream is rendered as 48 kHz stereo, as `play` sends it (see ``ScreamRecipe/forDiscord``).
     ///
     /// `beforeRendering` runs once the preview file is open and the synthesizer started.
     public static func run(
-        recipe: ScreamRecipe, bitrate: Int, backend: Backend, preview: String?,
+        recipe: ScreamRecipe, bitrate: Int, backend: Backend, preview: String?, image: ImageRequest? = nil,
         trap: SignalTrap, progress: ProgressBar, logger: Logger, beforeRendering: () -> Void = {}
     ) throws -> DryRunSummary {
         let recipe = recipe.forDiscord
@@ -36,18 +37,28 @@ public enum DryRun {
             throw ServiceError.emptyOutputPath
         }
         let output = try preview.map(OutputFile.init(path:))
-        trap.guardTemporaryFile(output?.temporaryPath)
-        defer { trap.guardTemporaryFile(nil) }
+        let picture = try image.map {
+            try ImageOutput($0, totalFrames: recipe.params.sampleCount, sampleRate: recipe.params.sampleRate)
+        }
+        trap.guardTemporaryFiles([output?.temporaryPath, picture?.temporaryPath].compactMap { $0 })
+        defer { trap.guardTemporaryFiles([]) }
         do {
             var consumer = OpusConsumer(sink: output?.sink, bitrate: bitrate, params: recipe.params)
-            let stats = try Rendering.run(&consumer, recipe: recipe, backend: backend, trap: trap, progress: progress, started: beforeRendering)
+            var accumulator = picture.flatMap { $0.accumulator.take() }
+            let stats = try Rendering.run(
+                &consumer, recipe: recipe, backend: backend, trap: trap, progress: progress, image: &accumulator,
+                started: beforeRendering)
+            picture?.accumulator = accumulator
+            try picture?.write(subject: recipe.origin.description, peakDBFS: stats.peakDBFS)
             try trap.check()
             try output?.commit()
+            try picture?.commit()
             return DryRunSummary(
                 origin: recipe.origin, duration: recipe.params.duration, frames: consumer.packets,
                 bytes: consumer.bytes, peakDBFS: stats.peakDBFS)
         } catch {
             output?.discard()
+            picture?.discard()
             throw error
         }
     }

@@ -1,7 +1,8 @@
 import Foundation
 
 /// A PCM source that watches the audio passing through it: the peak level, progress on a
-/// bar, and a pending signal (see ``SignalTrap``), which stops the render between blocks.
+/// bar, a preview image if one was asked for, and a pending signal (see ``SignalTrap``),
+/// which stops the render between blocks.
 public struct MonitoredSource<Base: PCMSource>: PCMSource {
     /// The source being watched.
     public private(set) var base: Base
@@ -11,6 +12,8 @@ public struct MonitoredSource<Base: PCMSource>: PCMSource {
     public private(set) var framesRead = 0
     /// The largest sample magnitude so far (0...32768).
     public private(set) var peak = 0
+    /// The preview image being drawn from the same blocks, if any.
+    public var image: ImageAccumulator?
     private let trap: SignalTrap
     private var progress: ProgressBar
 
@@ -45,6 +48,7 @@ public struct MonitoredSource<Base: PCMSource>: PCMSource {
             peak = max(peak, abs(Int(sample)))
         }
         self.peak = peak
+        image?.add(UnsafeBufferPointer(rebasing: buffer[..<(frames * base.channels)]), channels: base.channels)
         framesRead += frames
         progress.update(done: framesRead, total: totalFrames)
         if frames == 0 { progress.finish() }

@@ -17,31 +17,39 @@ public struct RenderStats: Sendable, Equatable {
 enum Rendering {
     /// Renders `recipe` into `consumer`; `started` runs once the synthesizer is up.
     ///
+    /// A given `image` is fed the same blocks as the consumer and comes back complete.
     /// A signal kills an ffmpeg child at once, so a read blocked on it ends and the render
     /// stops with ``ServiceError/interrupted(signal:)``.
     static func run<Consumer: SourceConsumer>(
         _ consumer: inout Consumer, recipe: ScreamRecipe, backend: Backend, trap: SignalTrap, progress: ProgressBar,
-        started: () -> Void
+        image: inout ImageAccumulator?, started: () -> Void
     ) throws -> RenderStats {
         switch backend {
         case .native:
             let source = ScreamGenerator(params: recipe.params)
             started()
-            return try feed(source, into: &consumer, recipe: recipe, trap: trap, progress: progress)
+            return try feed(source, into: &consumer, totalFrames: recipe.params.sampleCount, trap: trap, progress: progress, image: &image)
         case .ffmpeg:
             let source = try FFmpegGenerator(params: recipe.params)
             return try trap.cancelling(with: source.cancel) {
                 started()
-                return try feed(source, into: &consumer, recipe: recipe, trap: trap, progress: progress)
+                return try feed(
+                    source, into: &consumer, totalFrames: recipe.params.sampleCount, trap: trap, progress: progress,
+                    image: &image)
             }
         }
     }
 
-    private static func feed<Source: PCMSource, Consumer: SourceConsumer>(
-        _ source: Source, into consumer: inout Consumer, recipe: ScreamRecipe, trap: SignalTrap, progress: ProgressBar
+    /// Reads `source` of `totalFrames` frames into `consumer`, watched, feeding `image` on the way.
+    static func feed<Source: PCMSource, Consumer: SourceConsumer>(
+        _ source: Source, into consumer: inout Consumer, totalFrames: Int, trap: SignalTrap, progress: ProgressBar,
+        image: inout ImageAccumulator?
     ) throws -> RenderStats {
-        var watched = MonitoredSource(source, totalFrames: recipe.params.sampleCount, trap: trap, progress: progress)
+        var watched = MonitoredSource(source, totalFrames: totalFrames, trap: trap, progress: progress)
+        watched.image = image.take()
         try consumer.consume(&watched)
+        image = watched.image.take()
+        image?.finish()
         return RenderStats(frames: watched.framesRead, peakDBFS: watched.peakDBFS)
     }
 }

@@ -2,20 +2,20 @@ import Dispatch
 import Foundation
 
 /// Catches SIGHUP, SIGINT, SIGQUIT and SIGTERM so a running render can stop cleanly and
-/// remove its temporary file, and a live play can leave its voice channel.
+/// remove its temporary files, and a live play can leave its voice channel.
 ///
 /// A render polls ``signal`` between blocks; a play waits with ``waitForSignal(polling:)``.
 /// A render blocked on a child process arms a cancel action with ``cancelling(with:_:)``,
-/// which the signal runs so the blocked read returns. If the process does not stop within ``gracePeriod`` (blocked on a full pipe or a dead
-/// connection, say), the trap removes the registered temporary file itself and exits with
-/// 128 + the signal.
+/// which the signal runs so the blocked read returns. If the process does not stop within
+/// ``gracePeriod`` (blocked on a full pipe or a dead connection, say), the trap removes the
+/// registered temporary files itself and exits with 128 + the signal.
 public final class SignalTrap: @unchecked Sendable {
     /// How long a render has to notice the signal before the process exits on its own.
     public static let gracePeriod: DispatchTimeInterval = .milliseconds(1500)
 
     private let lock = NSLock()
     private var caught: Int32?
-    private var temporaryFile: String?
+    private var temporaryFiles: [String] = []
     private var cancelAction: (@Sendable () -> Void)?
     private var sources: [DispatchSourceSignal] = []
 
@@ -61,9 +61,9 @@ public final class SignalTrap: @unchecked Sendable {
         }
     }
 
-    /// Names the temporary file to delete if the process has to exit on its own; `nil` clears it.
-    func guardTemporaryFile(_ path: String?) {
-        lock.withLock { temporaryFile = path }
+    /// Names the temporary files to delete if the process has to exit on its own; `[]` clears them.
+    func guardTemporaryFiles(_ paths: [String]) {
+        lock.withLock { temporaryFiles = paths }
     }
 
     /// Runs `body`; a signal caught before or while it runs calls `cancel` (on the
@@ -86,7 +86,7 @@ public final class SignalTrap: @unchecked Sendable {
         guard first else { return }
         cancel?()
         DispatchQueue.global().asyncAfter(deadline: .now() + Self.gracePeriod) { [self] in
-            if let path = lock.withLock({ temporaryFile }) {
+            for path in lock.withLock({ temporaryFiles }) {
                 unlink(path)
             }
             exit(128 + number)
