@@ -18,11 +18,22 @@ extension SteppedHash {
         return j
     }
 
-    /// Advances to sample `index` and returns where the step that holds it ends, capped at `end`.
+    /// Splits samples `first..<first + count` into runs of one step each and calls `body`
+    /// with each run's offset from `first` and length, whether the run begins a new step,
+    /// and the step's hash.
     @inlinable
-    mutating func segment(from index: Int, to end: Int, sampleRate: Double) -> (Int, changed: Bool) {
-        let changed = advance(to: Double(index) / sampleRate)
-        return (Swift.min(end, firstSample(after: index, sampleRate: sampleRate)), changed)
+    mutating func forEachStep(
+        first: Int, count: Int, sampleRate: Double,
+        _ body: (_ offset: Int, _ length: Int, _ changed: Bool, _ value: Double) -> Void
+    ) {
+        var k = 0
+        while k < count {
+            let i = first + k
+            let changed = advance(to: Double(i) / sampleRate)
+            let end = Swift.min(first + count, firstSample(after: i, sampleRate: sampleRate))
+            body(k, end - i, changed, value)
+            k = end - first
+        }
     }
 }
 
@@ -52,16 +63,14 @@ extension SweepJumpLayer {
         from phase: Double, first: Int, count: Int, sampleRate: Double, into phases: UnsafeMutablePointer<Double>
     ) -> Double {
         var p = phase
-        var k = 0
-        while k < count {
-            let (end, changed) = steps.segment(from: first + k, to: first + count, sampleRate: sampleRate)
-            if changed { jump() }
-            let inc = increment
-            let length = end - first - k
-            for m in 0..<length { phases[k + m] = p + Double(m) * inc }
+        var steps = self.steps
+        steps.forEachStep(first: first, count: count, sampleRate: sampleRate) { offset, length, changed, value in
+            if changed { jump(to: value) }
+            let inc = increment, row = phases + offset
+            for m in 0..<length { row[m] = p + Double(m) * inc }
             p = FastMath.fraction(p + Double(length) * inc)
-            k += length
         }
+        self.steps = steps
         return p
     }
 }
@@ -77,21 +86,17 @@ extension HarmonicSweepLayer {
         from phase: Double, first: Int, count: Int, sampleRate: Double, into phases: UnsafeMutablePointer<Double>
     ) -> Double {
         var p = phase
-        var k = 0
         let d = sweepRate / sampleRate / sampleRate
-        while k < count {
-            let i = first + k
-            let (end, changed) = steps.segment(from: i, to: first + count, sampleRate: sampleRate)
-            if changed { jump = freqRange * steps.value }
-            let c = (baseFreq + sweepRate * (Double(i) / sampleRate) + jump) / sampleRate
-            let length = end - i
+        steps.forEachStep(first: first, count: count, sampleRate: sampleRate) { offset, length, changed, value in
+            if changed { jump = freqRange * value }
+            let c = (baseFreq + sweepRate * (Double(first + offset) / sampleRate) + jump) / sampleRate
+            let row = phases + offset
             for m in 0..<length {
                 let mm = Double(m)
-                phases[k + m] = p + mm * c + (mm * (mm - 1) * 0.5) * d
+                row[m] = p + mm * c + (mm * (mm - 1) * 0.5) * d
             }
             let l = Double(length)
             p = FastMath.fraction(p + l * c + (l * (l - 1) * 0.5) * d)
-            k += length
         }
         return p
     }
@@ -101,18 +106,15 @@ extension NoiseBurstLayer {
     /// Writes samples `first..<first + count` to `out`.
     @inlinable
     mutating func render(first: Int, count: Int, sampleRate: Double, into out: UnsafeMutablePointer<Double>) {
-        var k = 0
-        while k < count {
-            let (end, _) = gate.segment(from: first + k, to: first + count, sampleRate: sampleRate)
-            let length = end - first - k
-            if gate.value <= threshold {
-                for m in 0..<length { out[k + m] = 0 }
+        gate.forEachStep(first: first, count: count, sampleRate: sampleRate) { offset, length, _, value in
+            let row = out + offset
+            if value <= threshold {
+                row.update(repeating: 0, count: length)
             } else {
                 let random = self.random
-                for m in 0..<length { out[k + m] = amplitude * (2 * random.unit(ahead: m + 1) - 1) }
+                for m in 0..<length { row[m] = amplitude * (2 * random.unit(ahead: m &+ 1) - 1) }
                 self.random.skip(length)
             }
-            k += length
         }
     }
 }
@@ -122,7 +124,7 @@ extension BackgroundNoiseLayer {
     @inlinable
     mutating func render(count: Int, into out: UnsafeMutablePointer<Double>) {
         let random = self.random
-        for m in 0..<count { out[m] = amplitude * (2 * random.unit(ahead: m + 1) - 1) }
+        for m in 0..<count { out[m] = amplitude * (2 * random.unit(ahead: m &+ 1) - 1) }
         self.random.skip(count)
     }
 }
@@ -152,9 +154,9 @@ extension LayerMix {
         let bursts = scratch + 4 * n, floors = scratch + 5 * n
         let padded = (count + 3) & ~3
         for row in 0..<Self.rows {
-            for k in count..<padded { scratch[row * n + k] = 0 }
+            (scratch + row * n + count).update(repeating: 0, count: padded - count)
         }
-        for k in 0..<count { times[k] = Double(first + k) / rate }
+        for k in 0..<count { times[k] = Double(first &+ k) / rate }
         phases[0] = primary.phases(from: phases[0], first: first, count: count, sampleRate: rate, into: phase0)
         phases[1] = harmonic.phases(from: phases[1], first: first, count: count, sampleRate: rate, into: phase1)
         phases[2] = shriek.phases(from: phases[2], first: first, count: count, sampleRate: rate, into: phase2)

@@ -110,13 +110,14 @@ public struct SweepJumpLayer: Sendable {
     /// caller that runs the oscillator itself; call once per sample, in order.
     @inlinable
     public mutating func tone(at t: Double) -> Tone {
-        if steps.advance(to: t) { jump() }
+        if steps.advance(to: t) { jump(to: steps.value) }
         return Tone(increment: increment, level: amplitude * (1 + rise * t))
     }
 
+    /// Moves to the frequency of a step whose hash is `value`.
     @usableFromInline
-    mutating func jump() {
-        frequency = baseFreq + freqRange * steps.value
+    mutating func jump(to value: Double) {
+        frequency = baseFreq + freqRange * value
         increment = frequency / sampleRate
     }
 }

@@ -50,15 +50,7 @@ public struct ScreamGenerator: PCMSource, Sendable {
                 layers.render(first: framesRendered + done, count: count, into: samples, scratch: scratch)
                 filters.shape(samples, envelopes: envelopes, count: count)
                 filters.finish(samples, envelopes: envelopes, count: count)
-                if channels == 2 {
-                    for k in 0..<count {
-                        let sample = Self.pcm16(samples[k])
-                        out[2 * k] = sample
-                        out[2 * k + 1] = sample
-                    }
-                } else {
-                    for k in 0..<count { out[k] = Self.pcm16(samples[k]) }
-                }
+                Self.store(samples, count: count, channels: channels, into: out)
                 out += count * channels
                 done += count
             }
@@ -70,6 +62,49 @@ public struct ScreamGenerator: PCMSource, Sendable {
     /// The `PCMSource` view of `render(into:)`; never throws.
     public mutating func read(into buffer: UnsafeMutableBufferPointer<Int16>) -> Int {
         render(into: buffer)
+    }
+
+    /// Writes `count` limited samples to `out` as PCM, `channels` copies of each, four at a time.
+    @inlinable
+    static func store(_ samples: UnsafePointer<Double>, count: Int, channels: Int, into out: UnsafeMutablePointer<Int16>) {
+        let whole = count & ~3
+        let source = UnsafeRawPointer(samples), target = UnsafeMutableRawPointer(out)
+        if channels == 2 {
+            for k in stride(from: 0, to: whole, by: 4) {
+                let pcm = pcm16Bits(source.loadUnaligned(fromByteOffset: 8 * k, as: SIMD4<Double>.self))
+                let frames = SIMD4<UInt32>(truncatingIfNeeded: pcm | (pcm &<< 16))
+                target.storeBytes(of: frames, toByteOffset: 4 * k, as: SIMD4<UInt32>.self)
+            }
+            for k in whole..<count {
+                let sample = pcm16(samples[k])
+                out[2 * k] = sample
+                out[2 * k + 1] = sample
+            }
+        } else {
+            for k in stride(from: 0, to: whole, by: 4) {
+                let pcm = pcm16Bits(source.loadUnaligned(fromByteOffset: 8 * k, as: SIMD4<Double>.self))
+                target.storeBytes(of: SIMD4<UInt16>(truncatingIfNeeded: pcm), toByteOffset: 2 * k, as: SIMD4<UInt16>.self)
+            }
+            for k in whole..<count { out[k] = pcm16(samples[k]) }
+        }
+    }
+
+    /// `pcm16` in each lane, for finite samples, as the 16-bit pattern in the low bits of
+    /// each lane (the rest zero).
+    ///
+    /// `sign(s)·floor(|s| + 0.5)` is what `pcm16` computes; the floor is the nearest integer
+    /// (by adding and taking off `1.5 · 2^52`) less one where that rounded up, and the
+    /// integer then sits in the low mantissa bits of the sum with `1.5 · 2^52`.
+    @inlinable
+    static func pcm16Bits(_ y: SIMD4<Double>) -> SIMD4<UInt64> {
+        var scaled = y * 32767
+        scaled.replace(with: -32768, where: scaled .< -32768)
+        scaled.replace(with: 32767, where: scaled .> 32767)
+        let half = FastMath.magnitude(scaled) + 0.5
+        let nearest = (half + FastMath.roundingMagic) - FastMath.roundingMagic
+        let floored = nearest.replacing(with: nearest - 1, where: nearest .> half)
+        let signed = floored.replacing(with: -floored, where: scaled .< 0)
+        return unsafeBitCast(signed + FastMath.roundingMagic, to: SIMD4<UInt64>.self) & 0xffff
     }
 
     /// `Int16(round_half_away_from_zero(clamp(y * 32767, -32768, 32767)))`, rounding as
