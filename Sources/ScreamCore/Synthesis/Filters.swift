@@ -206,15 +206,38 @@ public struct FilterChain: Sendable {
     }
 
     /// `finish` over a block shaped by `shape(_:envelopes:count:)`, in place.
+    ///
+    /// Four samples at a time whenever all four are below the threshold, or all four are
+    /// above it and near enough the compressor's anchor for its expansion: each lane then
+    /// computes what `finish(_:envelope:)` would, and the anchor stays put. Anything else
+    /// goes through `finish(_:envelope:)` one sample at a time.
     @inlinable
     public mutating func finish(_ block: UnsafeMutablePointer<Double>, envelopes: UnsafePointer<Double>, count: Int) {
-        var compressor = self.compressor
-        let boost = self.boost, limit = self.limit
-        for k in 0..<count {
-            let out = block[k] * compressor.gain(for: envelopes[k]) * boost
-            block[k] = Swift.min(Swift.max(out, -limit), limit)
+        let samples = UnsafeMutableRawPointer(block), levels = UnsafeRawPointer(envelopes)
+        let threshold = compressor.threshold, reach = compressor.reach
+        let c1 = compressor.c1, c2 = compressor.c2, c3 = compressor.c3
+        var k = 0
+        while k + 4 <= count {
+            let envelope = levels.loadUnaligned(fromByteOffset: 8 * k, as: SIMD4<Double>.self)
+            let y = samples.loadUnaligned(fromByteOffset: 8 * k, as: SIMD4<Double>.self)
+            let u = envelope * compressor.inverseAnchor - 1
+            let gain: SIMD4<Double>
+            if all(envelope .<= threshold) {
+                gain = SIMD4(repeating: 1)
+            } else if all(envelope .> threshold) && all(FastMath.magnitude(u) .<= reach) {
+                gain = compressor.anchorGain * (1 + u * (c1 + u * (c2 + u * c3)))
+            } else {
+                for j in k..<(k + 4) { block[j] = finish(block[j], envelope: envelopes[j]) }
+                k += 4
+                continue
+            }
+            var out = y * gain * boost
+            out.replace(with: -limit, where: out .< -limit)
+            out.replace(with: limit, where: out .> limit)
+            samples.storeBytes(of: out, toByteOffset: 8 * k, as: SIMD4<Double>.self)
+            k += 4
         }
-        self.compressor = compressor
+        for j in k..<count { block[j] = finish(block[j], envelope: envelopes[j]) }
     }
 
     /// Stages 4–6 for a shaped sample: compressor gain, boost, limiter.
