@@ -107,6 +107,29 @@ private func close(_ a: Double, _ b: Double, _ tolerance: Double = 1e-12) -> Boo
         #expect(layer.sample() == 0.08410521905129933)
     }
 
+    @Test func blockRenderFollowsThePerSampleMixAcrossStepsAndBlockSizes() {
+        let params = Preset.glitch.params
+        var perSample = LayerMix(params)
+        var blocks = LayerMix(params)
+        var out = [Double](repeating: 0, count: LayerMix.blockCapacity)
+        var scratch = [Double](repeating: 0, count: LayerMix.scratchCount)
+        var first = 0
+        var worst = 0.0
+        for size in [1, 3, 256, 77, 256, 4, 255, 256, 130] + Array(repeating: 256, count: 200) {
+            out.withUnsafeMutableBufferPointer { out in
+                scratch.withUnsafeMutableBufferPointer { scratch in
+                    blocks.render(first: first, count: size, into: out.baseAddress!, scratch: scratch.baseAddress!)
+                }
+            }
+            for k in 0..<size {
+                worst = max(worst, abs(out[k] - perSample.sample(at: Double(first + k) / 48000)))
+            }
+            first += size
+        }
+        #expect(first > 48000)
+        #expect(worst < 1e-11, "worst difference \(worst)")
+    }
+
     @Test func mixIsTheClampedSumOfTheFiveLayers() {
         var params = classic
         params.layers.primaryScream.amplitude = 1

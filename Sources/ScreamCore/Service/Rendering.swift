@@ -61,7 +61,9 @@ struct WAVConsumer: SourceConsumer {
 
     mutating func consume<Source: PCMSource>(_ source: inout MonitoredSource<Source>) throws {
         var writer = try WAVWriter(sink: sink, sampleRate: source.sampleRate, channels: source.channels, frameCount: frameCount)
-        var block = [Int16](repeating: 0, count: max(1, source.sampleRate / 50) * source.channels)
+        // 16384 frames a write: a 64 KiB pipe buffer of stereo, and a few hundred system
+        // calls a minute instead of one every 20 ms of audio.
+        var block = [Int16](repeating: 0, count: 16384 * source.channels)
         try block.withUnsafeMutableBufferPointer { buffer in
             while case let frames = try source.read(into: buffer), frames > 0 {
                 try writer.write(UnsafeBufferPointer(rebasing: buffer[..<(frames * source.channels)]))

@@ -1,61 +1,68 @@
 import Foundation
 
 /// Replacements for the libm calls in the per-sample path that the x86-64 baseline
-/// cannot inline: a polynomial sine, branch-free and lane-wise so the three tones of a mix
-/// share one vector evaluation, and an exact floor. The compressor keeps libm `exp`/`log`
-/// for its exact gains, which `Compressor` needs only now and then.
+/// cannot inline: a polynomial sine, branch-free and lane-wise so consecutive samples of a
+/// tone share one vector evaluation, and an exact floor. The compressor keeps libm
+/// `exp`/`log` for its exact gains, which `Compressor` needs only now and then.
 @usableFromInline
 enum FastMath {
-    @usableFromInline static let twoPi = 6.283185307179586
+    /// Adding and then subtracting `1.5 · 2^52` rounds a double of magnitude below 2^51 to
+    /// the nearest integer, with plain additions the baseline has in vector form.
+    @usableFromInline static let roundingMagic = 0x1.8p52
 
-    /// `sin(2π·p)` for a phase `p` in cycles (absolute error below 1e-13).
+    /// `sin(2π·p)` for a phase `p` in cycles, |p| < 2^51 (absolute error below 1e-13).
     ///
-    /// Reduces to [-1/4, 1/4] cycle by exact steps, then an odd Taylor series to x^17.
-    @inlinable
+    /// As `cos(2π(p - 1/4))`: takes the nearest whole cycle off `p - 1/4`, leaving `u` in
+    /// [-1/2, 1/2], and `cos(2πu) = sin(2π(1/4 - |u|))` with `1/4 - |u|` in [-1/4, 1/4],
+    /// where an odd minimax polynomial takes over. Every step but the first subtraction is
+    /// exact, and that one rounds by at most 2^-56 for a phase in [0, 1).
+    @inlinable @inline(__always)
     static func sinCycles(_ p: Double) -> Double {
-        var q = p
-        if !(q >= 0 && q < 1) { q -= Foundation.floor(q) }
-        if q >= 0.5 { q -= 1 }
-        if q > 0.25 {
-            q = 0.5 - q
-        } else if q < -0.25 {
-            q = -0.5 - q
-        }
-        let x = q * twoPi
-        return x + x * (x * x) * taylor(x * x)
+        let v = p - 0.25
+        let u = v - ((v + roundingMagic) - roundingMagic)
+        let x = 0.25 - u.magnitude
+        return x * series(x * x)
     }
 
-    /// `sin(2π·p)` in each lane: the same reduction, branch-free, and the same series, so
-    /// every lane is bit for bit what the one-phase call gives (but for the sign of a zero).
-    @inlinable
-    static func sinCycles(_ phases: SIMD4<Double>) -> SIMD4<Double> {
-        var p = phases
-        if any(p .< 0 .| p .>= 1) {
-            for i in p.indices where !(p[i] >= 0 && p[i] < 1) { p[i] -= Foundation.floor(p[i]) }
-        }
-        let upper = p .>= 0.5
-        let q = p.replacing(with: p - 1, where: upper)
-        let magnitude = q.replacing(with: -q, where: upper)
-        let folded = magnitude.replacing(with: 0.5 - magnitude, where: magnitude .> 0.25)
-        let x = folded.replacing(with: -folded, where: upper) * twoPi
+    /// `sin(2π·p)` in each lane: the same steps, branch-free, so every lane is bit for bit
+    /// what the one-phase call gives.
+    @inlinable @inline(__always)
+    static func sinCycles(_ p: SIMD4<Double>) -> SIMD4<Double> {
+        let v = p - 0.25
+        let u = v - ((v + roundingMagic) - roundingMagic)
+        let x = 0.25 - magnitude(u)
         let x2 = x * x
-        var s = SIMD4(repeating: taylor[0])
-        for c in 1..<taylor.count { s = s * x2 + taylor[c] }
-        return x + x * x2 * s
+        var s = SIMD4(repeating: coefficients[0])
+        for c in 1..<coefficients.count { s = s * x2 + coefficients[c] }
+        return x * s
     }
 
-    /// The series after `x`: `(sin x - x) / x^3` as a polynomial in `x^2`, highest term first.
-    @usableFromInline static let taylor: InlineArray<8, Double> = [
-        2.8114572543455206e-15, -7.647163731819816e-13, 1.6059043836821613e-10, -2.505210838544172e-08,
-        2.7557319223985893e-06, -0.0001984126984126984, 0.008333333333333333, -0.16666666666666666,
+    /// `|v|` in each lane, by clearing the sign bits.
+    @inlinable @inline(__always)
+    static func magnitude(_ v: SIMD4<Double>) -> SIMD4<Double> {
+        unsafeBitCast(unsafeBitCast(v, to: SIMD4<UInt64>.self) & 0x7fff_ffff_ffff_ffff, to: SIMD4<Double>.self)
+    }
+
+    /// `sin(2πx) / x` on [-1/4, 1/4] as a polynomial in `x^2`, highest term first
+    /// (a minimax fit of degree 13 in `x`: error below 5e-14).
+    @usableFromInline static let coefficients: InlineArray<7, Double> = [
+        3.6551102168088563, -15.07929999062148, 42.05796425027432, -76.7058411430096,
+        81.60524903228237, -41.3417022389912, 6.283185307177235,
     ]
 
-    /// `taylor` evaluated at `x2` by Horner's rule.
+    /// `coefficients` evaluated at `x2` by Horner's rule.
     @inlinable
-    static func taylor(_ x2: Double) -> Double {
-        var s = taylor[0]
-        for c in 1..<taylor.count { s = s * x2 + taylor[c] }
+    static func series(_ x2: Double) -> Double {
+        var s = coefficients[0]
+        for c in 1..<coefficients.count { s = s * x2 + coefficients[c] }
         return s
+    }
+
+    /// `v - floor(v)` for |v| < 2^51, in [0, 1), without a libm call.
+    @inlinable
+    static func fraction(_ v: Double) -> Double {
+        let f = v - ((v + roundingMagic) - roundingMagic)
+        return f < 0 ? f + 1 : f
     }
 
     /// `floor(v)`, exactly, without a libm call; NaN and infinities come back unchanged.

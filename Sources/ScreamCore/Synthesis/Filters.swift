@@ -14,9 +14,11 @@ struct HighPassFilter: Sendable {
         a = rc.isInfinite ? 1 : rc / (rc + dt)
     }
 
+    /// Evaluated as `a * prevOut + a * (x - prevIn)`, so only one multiply and one add
+    /// stand between one output and the next.
     @inlinable
     mutating func process(_ x: Double) -> Double {
-        let out = a * (previousOut + x - previousIn)
+        let out = a * previousOut + a * (x - previousIn)
         previousIn = x
         previousOut = out
         return out
@@ -27,17 +29,22 @@ struct HighPassFilter: Sendable {
 @usableFromInline
 struct LowPassFilter: Sendable {
     @usableFromInline let a: Double
+    /// `1 - a`, the share of the previous output that stays.
+    @usableFromInline let keep: Double
     @usableFromInline var y: Double = 0
 
     init(cutoff: Double, sampleRate: Int) {
         let dt = 1 / Double(sampleRate)
         let rc = 1 / (2 * Double.pi * cutoff)
         a = dt / (rc + dt)
+        keep = 1 - a
     }
 
+    /// Evaluated as `(1 - a) * y + a * x`, so only one multiply and one add stand between
+    /// one output and the next.
     @inlinable
     mutating func process(_ x: Double) -> Double {
-        y = y + a * (x - y)
+        y = keep * y + a * x
         return y
     }
 }
@@ -75,12 +82,15 @@ struct Compressor: Sendable {
     @usableFromInline let threshold: Double
     @usableFromInline let attack, attackTake: Double
     @usableFromInline let release, releaseTake: Double
+    /// 1 when the attack is at least as fast as the release, else -1.
+    @usableFromInline let orientation: Double
     @usableFromInline let exponent: Double
     /// Taylor coefficients of `(1 + u)^exponent` after the constant term.
     @usableFromInline let c1, c2, c3: Double
     /// How far `env/anchor - 1` may stray before the gain is recomputed exactly.
     @usableFromInline let reach: Double
-    @usableFromInline var envelope: Double = 0
+    /// The envelope times `orientation`.
+    @usableFromInline var oriented: Double = 0
     /// `1 / anchor` (0 until the first exact gain, which forces one).
     @usableFromInline var inverseAnchor: Double = 0
     /// The exact gain at the anchor envelope.
@@ -91,8 +101,9 @@ struct Compressor: Sendable {
         threshold = pow(10, thresholdDB / 20)
         attack = exp(-1 / (attackMs / 1000 * sr))
         release = exp(-1 / (releaseMs / 1000 * sr))
-        attackTake = 1 - attack
-        releaseTake = 1 - release
+        orientation = attack <= release ? 1 : -1
+        attackTake = orientation * (1 - attack)
+        releaseTake = orientation * (1 - release)
         let e = 1 / ratio - 1
         exponent = e
         c1 = e
@@ -103,16 +114,20 @@ struct Compressor: Sendable {
     }
 
     /// Updates the envelope with `x` and returns it.
-    /// The coefficient is picked by a select, not a branch: whether a sample attacks or
-    /// releases is a coin toss the branch predictor would lose.
+    ///
+    /// Both updates move the envelope toward `|x|`; when the attack is the faster, its
+    /// result is the larger exactly when `|x|` is above the envelope, so the update is the
+    /// larger of the two, and when it is the slower, the smaller. Kept with `orientation`'s
+    /// sign (negated for a slower attack), the update is always the larger: no comparison
+    /// of `|x|` with the envelope, and no branch, on the chain from one envelope to the next.
     @inlinable
     mutating func follow(_ x: Double) -> Double {
         let level = abs(x)
-        let attacking = level > envelope
-        let keep = attacking ? attack : release
-        let take = attacking ? attackTake : releaseTake
-        envelope = keep * envelope + take * level
-        return envelope
+        let attacked = attack * oriented + attackTake * level
+        let released = release * oriented + releaseTake * level
+        // Written as the comparison the CPU's maximum instruction makes.
+        oriented = attacked > released ? attacked : released
+        return orientation * oriented
     }
 
     /// The gain for an envelope value: `(env/thr)^(1/ratio - 1)` above the threshold, else 1.
@@ -169,6 +184,60 @@ public struct FilterChain: Sendable {
         y = lowPass.process(y)
         y = crusher.process(y)
         return (y, compressor.follow(y))
+    }
+
+    /// `shape` over a block in place: `block` ends up holding the crushed samples and
+    /// `envelopes` the envelope after each.
+    ///
+    /// One pass, its state in registers: the high-pass, low-pass and envelope recurrences
+    /// are three short chains the CPU runs side by side.
+    @inlinable
+    public mutating func shape(_ block: UnsafeMutablePointer<Double>, envelopes: UnsafeMutablePointer<Double>, count: Int) {
+        var highPass = self.highPass, lowPass = self.lowPass, compressor = self.compressor
+        let crusher = self.crusher
+        for k in 0..<count {
+            let y = crusher.process(lowPass.process(highPass.process(block[k])))
+            block[k] = y
+            envelopes[k] = compressor.follow(y)
+        }
+        self.highPass = highPass
+        self.lowPass = lowPass
+        self.compressor = compressor
+    }
+
+    /// `finish` over a block shaped by `shape(_:envelopes:count:)`, in place.
+    ///
+    /// Four samples at a time whenever all four are below the threshold, or all four are
+    /// above it and near enough the compressor's anchor for its expansion: each lane then
+    /// computes what `finish(_:envelope:)` would, and the anchor stays put. Anything else
+    /// goes through `finish(_:envelope:)` one sample at a time.
+    @inlinable
+    public mutating func finish(_ block: UnsafeMutablePointer<Double>, envelopes: UnsafePointer<Double>, count: Int) {
+        let samples = UnsafeMutableRawPointer(block), levels = UnsafeRawPointer(envelopes)
+        let threshold = compressor.threshold, reach = compressor.reach
+        let c1 = compressor.c1, c2 = compressor.c2, c3 = compressor.c3
+        var k = 0
+        while k + 4 <= count {
+            let envelope = levels.loadUnaligned(fromByteOffset: 8 * k, as: SIMD4<Double>.self)
+            let y = samples.loadUnaligned(fromByteOffset: 8 * k, as: SIMD4<Double>.self)
+            let u = envelope * compressor.inverseAnchor - 1
+            let gain: SIMD4<Double>
+            if all(envelope .<= threshold) {
+                gain = SIMD4(repeating: 1)
+            } else if all(envelope .> threshold) && all(FastMath.magnitude(u) .<= reach) {
+                gain = compressor.anchorGain * (1 + u * (c1 + u * (c2 + u * c3)))
+            } else {
+                for j in k..<(k + 4) { block[j] = finish(block[j], envelope: envelopes[j]) }
+                k += 4
+                continue
+            }
+            var out = y * gain * boost
+            out.replace(with: -limit, where: out .< -limit)
+            out.replace(with: limit, where: out .> limit)
+            samples.storeBytes(of: out, toByteOffset: 8 * k, as: SIMD4<Double>.self)
+            k += 4
+        }
+        for j in k..<count { block[j] = finish(block[j], envelope: envelopes[j]) }
     }
 
     /// Stages 4–6 for a shaped sample: compressor gain, boost, limiter.

@@ -110,13 +110,14 @@ public struct SweepJumpLayer: Sendable {
     /// caller that runs the oscillator itself; call once per sample, in order.
     @inlinable
     public mutating func tone(at t: Double) -> Tone {
-        if steps.advance(to: t) { jump() }
+        if steps.advance(to: t) { jump(to: steps.value) }
         return Tone(increment: increment, level: amplitude * (1 + rise * t))
     }
 
+    /// Moves to the frequency of a step whose hash is `value`.
     @usableFromInline
-    mutating func jump() {
-        frequency = baseFreq + freqRange * steps.value
+    mutating func jump(to value: Double) {
+        frequency = baseFreq + freqRange * value
         increment = frequency / sampleRate
     }
 }
@@ -207,12 +208,15 @@ public struct LayerMix: Sendable {
     @usableFromInline var background: BackgroundNoiseLayer
     /// The phases of the primary, harmonic and shriek oscillators (the fourth lane idles).
     @usableFromInline var phases = SIMD4<Double>.zero
+    /// Samples per second.
+    @usableFromInline let rate: Double
 
     /// The layers of `p`, each seed mixed with the global seed.
     public init(_ p: ScreamParams) {
         let g = p.seed
         let l = p.layers
         let rate = p.sampleRate
+        self.rate = Double(rate)
         primary = SweepJumpLayer(
             l.primaryScream, seed: l.primaryScream.seed ^ (g &* 1_000_003), coprime: Coprime.primary, sampleRate: rate)
         harmonic = HarmonicSweepLayer(l.harmonicSweep, seed: l.harmonicSweep.seed ^ (g &* 1_000_033), sampleRate: rate)
