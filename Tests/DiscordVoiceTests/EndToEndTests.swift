@@ -134,7 +134,7 @@ import Testing
             let voice = try await harness.gateway.joinVoice(guild: Harness.guild, channel: Harness.party)
             let report = try await voice.play(TestPackets(count: 75))
             #expect(report.framesSent == 75)
-            try await harness.fake.recorder.waitForLeave(timeout: .seconds(2))
+            try await harness.fake.recorder.waitForClosingSilence(timeout: .seconds(2))
             let resumes = harness.fake.recorder.voiceResumes
             #expect(resumes.count == 1 && resumes.first?.accepted == true)
             #expect(harness.fake.recorder.voiceIdentifies.count == 1)

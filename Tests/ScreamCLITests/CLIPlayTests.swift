@@ -126,6 +126,7 @@ import Testing
             #expect(result.status == 0)
             #expect(result.stderr == "seed: 11\n")
             let dryRun = try ScreamBinary.run(["play"] + arguments + ["--dry-run"], in: try scratchFolder())
+            try await fake.recorder.waitForClosingSilence(timeout: .seconds(2))
             let audio = fake.recorder.rtpPackets.dropLast(5)
             let bytes = audio.reduce(0) { $0 + $1.payload.count }
             #expect(dryRun.stdoutText.hasPrefix("dry run: seed 11, 0.4s, \(audio.count) frames, \(bytes) bytes, "))
