@@ -20,7 +20,7 @@ extension ScreamParams {
     /// The shortest scream: one 20 ms Opus frame.
     public static let minimumDuration = 0.02
     /// The longest scream: 10 minutes.
-    public static let maximumDuration = 600.0
+    public static let maximumDuration = DurationText.maximumSeconds
     /// Sample rates from 8 kHz to 192 kHz (Ogg output needs 8, 12, 16, 24 or 48 kHz).
     public static let sampleRates = 8_000...192_000
     /// Filter cutoffs, in hertz.
