@@ -20,6 +20,7 @@ let package = Package(
         .executable(name: "scream", targets: ["scream"]),
         .library(name: "ScreamCore", targets: ["ScreamCore"]),
         .library(name: "DiscordVoice", targets: ["DiscordVoice"]),
+        .library(name: "ScreamDiscord", targets: ["ScreamDiscord"]),
         // The local Discord the tests and the pacing benchmark play against.
         .library(name: "FakeDiscord", targets: ["FakeDiscord"]),
     ],
@@ -80,15 +81,23 @@ let package = Package(
                 "COpus",
                 "COgg",
                 "CPNG",
-                "DiscordVoice",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: synthesisSettings),
+        // Discord orchestration: one request to a finished voice session, for `play` and `bot`.
+        .target(
+            name: "ScreamDiscord",
+            dependencies: [
+                "ScreamCore",
+                "DiscordVoice",
+                .product(name: "Logging", package: "swift-log"),
+            ]),
         .executableTarget(
             name: "scream",
             dependencies: [
                 "ScreamCore",
+                "ScreamDiscord",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),

@@ -1,5 +1,6 @@
 import ArgumentParser
 import ScreamCore
+import ScreamDiscord
 
 /// The sentence and exit code for a failure.
 ///
@@ -23,6 +24,8 @@ struct ExitStatus {
         case let error as UsageError:
             self.init(error.description, Self.invalidInput)
         case let error as ServiceError:
+            self.init(error.description, error.exitStatus)
+        case let error as PlayError:
             self.init(error.description, error.exitStatus)
         case let error as EncodingError:
             self.init(error.description, Self.isInputProblem(error) ? Self.invalidInput : Self.runtimeFailure)

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import ScreamCore
+import ScreamDiscord
 
 /// `scream play`: join a Discord voice channel, scream, leave; or preview with `--dry-run`.
 struct PlayCommand: AsyncParsableCommand {

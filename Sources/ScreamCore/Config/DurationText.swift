@@ -67,11 +67,11 @@ public enum DurationText {
 }
 
 /// Numbers as config text: read as plain decimals, written so they read back exactly.
-enum NumberText {
+public enum NumberText {
     /// The value of a plain decimal number: an optional sign, digits with at most one decimal
     /// point (`12`, `1.5`, `.5`, `5.`) and an optional exponent (`1e3`, `2.5E-4`); `nil` for
     /// anything else, such as hexadecimal (`0x10`), `inf` or `nan`.
-    static func value(of text: String) -> Double? {
+    public static func value(of text: String) -> Double? {
         let bytes = Array(text.utf8)
         var index = 0
         func skipDigits() -> Int {
@@ -99,7 +99,7 @@ enum NumberText {
     }
 
     /// Whole numbers without a decimal point (`500`), others in Swift's shortest exact form (`0.4`).
-    static func text(for value: Double) -> String {
+    public static func text(for value: Double) -> String {
         if value == value.rounded(), abs(value) < 1e15 {
             return "\(Int64(value))"
         }

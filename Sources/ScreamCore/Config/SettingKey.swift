@@ -26,6 +26,12 @@ public enum SettingKey: String, CaseIterable, Sendable {
     case verbose
     /// Connect timeout for `play`.
     case timeout
+    /// How long a user of `bot` waits between screams.
+    case cooldown
+    /// How many screams may wait in one guild's queue in `bot`.
+    case queue
+    /// The longest scream `bot` plays.
+    case maxDuration = "max_duration"
 
     /// The key in a config file.
     public var yamlKey: String { rawValue }
@@ -43,6 +49,9 @@ public enum SettingKey: String, CaseIterable, Sendable {
         case .channelID: "SCREAM_CHANNEL_ID"
         case .logLevel: "SCREAM_LOG_LEVEL"
         case .verbose: "SCREAM_VERBOSE"
+        case .cooldown: "SCREAM_COOLDOWN"
+        case .queue: "SCREAM_QUEUE"
+        case .maxDuration: "SCREAM_MAX_DURATION"
         case .bitrate, .seed, .timeout: nil
         }
     }
@@ -53,6 +62,7 @@ public enum SettingKey: String, CaseIterable, Sendable {
         case .guildID: "--guild"
         case .channelID: "--channel"
         case .logLevel: "--log-level"
+        case .maxDuration: "--max-duration"
         default: "--\(rawValue)"
         }
     }
@@ -63,6 +73,7 @@ public enum SettingKey: String, CaseIterable, Sendable {
         case .guildID: "guild id"
         case .channelID: "channel id"
         case .logLevel: "log level"
+        case .maxDuration: "max duration"
         default: rawValue
         }
     }

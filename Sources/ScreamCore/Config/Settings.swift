@@ -31,6 +31,12 @@ public struct Settings: Sendable, Equatable {
     public var verbose = false
     /// How long `play` may take to connect, in seconds.
     public var timeout: Double = 30
+    /// How long one user of `bot` waits between screams, in seconds.
+    public var cooldown: Double = 10
+    /// How many screams may wait in one guild's queue in `bot`, besides the one playing.
+    public var queue: Int = 3
+    /// The longest scream `bot` plays, in seconds; `/scream duration:` may ask for up to this.
+    public var maxDuration: Double = 30
     /// The config file that was read, if any.
     public var configFile: String?
 
@@ -58,6 +64,9 @@ public struct Settings: Sendable, Equatable {
             ("guild_id", guildID.map { "\($0)" }),
             ("channel_id", channelID.map { "\($0)" }),
             ("timeout", DurationText.text(for: timeout)),
+            ("cooldown", DurationText.text(for: cooldown)),
+            ("queue", "\(queue)"),
+            ("max_duration", DurationText.text(for: maxDuration)),
             ("config", configFile),
         ]
         return parts.compactMap { key, value in value.map { "\(key)=\($0)" } }.joined(separator: " ")
@@ -103,7 +112,44 @@ public struct Settings: Sendable, Equatable {
             verbose = try ValueParser.boolean(text, setting: name, source: source)
         case .timeout:
             timeout = try ValueParser.duration(text, setting: name, source: source)
+        case .cooldown:
+            cooldown = try Self.cooldown(text, source: source)
+        case .queue:
+            queue = try Self.queue(text, source: source)
+        case .maxDuration:
+            maxDuration = try ValueParser.duration(text, setting: name, source: source)
+            guard maxDuration >= Self.shortestBotScream else {
+                throw ConfigError.invalidValue(
+                    setting: name, value: text, source: source,
+                    expected: "a duration from \(DurationText.text(for: Self.shortestBotScream)) to \(DurationText.text(for: DurationText.maximumSeconds))")
+            }
         }
+    }
+
+    /// The shortest scream `/scream duration:` offers, in seconds.
+    public static let shortestBotScream: Double = 0.5
+
+    /// The longest queue `bot` keeps per guild.
+    public static let longestQueue = 100
+
+    /// A cooldown: zero (none) or a duration up to an hour.
+    private static func cooldown(_ text: String, source: ConfigSource) throws -> Double {
+        guard let seconds = DurationText.seconds(from: text), seconds.isFinite, (0...3600).contains(seconds) else {
+            throw ConfigError.invalidValue(
+                setting: SettingKey.cooldown.settingName, value: text, source: source,
+                expected: "a duration from 0s to 1h, such as 10s")
+        }
+        return seconds
+    }
+
+    /// A queue length: a whole number from 0 (no waiting) to ``longestQueue``.
+    private static func queue(_ text: String, source: ConfigSource) throws -> Int {
+        guard let length = Int(text.trimmingWhitespace()), (0...longestQueue).contains(length) else {
+            throw ConfigError.invalidValue(
+                setting: SettingKey.queue.settingName, value: text, source: source,
+                expected: "a whole number from 0 to \(longestQueue)")
+        }
+        return length
     }
 
     /// `64000`, `64k` or `64kbps`, between Opus's 6 and 510 kbit/s.

@@ -25,6 +25,16 @@ public final class SignalTrap: @unchecked Sendable {
     /// The signals the trap catches.
     public static let signals = [SIGHUP, SIGINT, SIGQUIT, SIGTERM]
 
+    /// The name of one of ``signals``, as error sentences print it.
+    public static func name(of signal: Int32) -> String {
+        switch signal {
+        case SIGHUP: "SIGHUP"
+        case SIGQUIT: "SIGQUIT"
+        case SIGTERM: "SIGTERM"
+        default: "SIGINT"
+        }
+    }
+
     /// Starts catching ``signals`` for the rest of the process.
     ///
     /// Returns once every source is registered: until then a signal meets `SIG_IGN` and is lost.

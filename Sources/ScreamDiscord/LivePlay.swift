@@ -1,5 +1,6 @@
 import DiscordVoice
 import Logging
+import ScreamCore
 import Synchronization
 
 /// One `scream play` request for a real Discord voice channel.
@@ -29,8 +30,8 @@ public struct PlayRequest: Sendable {
     /// only format Discord voice carries. A token pasted with the `Bot ` prefix of Discord's
     /// HTTP API is accepted; the gateway wants it bare.
     public init(recipe: ScreamRecipe, settings: Settings, environment: [String: String]) throws {
-        guard let guildID = settings.guildID else { throw ServiceError.missingGuild }
-        guard let token = settings.token else { throw ServiceError.missingToken }
+        guard let guildID = settings.guildID else { throw PlayError.missingGuild }
+        guard let token = settings.token else { throw PlayError.missingToken }
         self.recipe = recipe.forDiscord
         self.guildID = guildID
         self.channelID = settings.channelID
@@ -38,7 +39,7 @@ public struct PlayRequest: Sendable {
         self.bitrate = settings.bitrate
         self.timeout = settings.timeout
         self.backend = settings.backend
-        if environment["SCREAM_GATEWAY_URL"]?.isEmpty == true { throw ServiceError.emptyGatewayURL }
+        if environment["SCREAM_GATEWAY_URL"]?.isEmpty == true { throw PlayError.emptyGatewayURL }
         self.gatewayURL = environment["SCREAM_GATEWAY_URL"] ?? DiscordVoice.defaultGatewayURL
         self.caFile = environment["SCREAM_CA_FILE"].flatMap { $0.isEmpty ? nil : $0 }
     }
@@ -47,9 +48,9 @@ public struct PlayRequest: Sendable {
     /// the prefix, or holding spaces or control characters (a paste gone wrong).
     static func bareToken(_ token: String) throws -> String {
         let bare = token.hasPrefix("Bot ") ? String(token.dropFirst(4)) : token
-        guard !bare.isEmpty, bare != "Bot" else { throw ServiceError.invalidToken(reason: "it holds only the Bot prefix") }
+        guard !bare.isEmpty, bare != "Bot" else { throw PlayError.invalidToken(reason: "it holds only the Bot prefix") }
         guard !bare.unicodeScalars.contains(where: { $0.properties.isWhitespace || $0.value < 0x20 || $0.value == 0x7f })
-        else { throw ServiceError.invalidToken(reason: "it contains a space or a line break") }
+        else { throw PlayError.invalidToken(reason: "it contains a space or a line break") }
         return bare
     }
 }
@@ -59,7 +60,7 @@ public struct PlayRequest: Sendable {
 /// Packets are encoded as the sender asks for them, a few frames ahead of the 20 ms
 /// schedule, so nothing waits for the whole scream to render. A trapped signal stops the
 /// audio, sends the closing silence, turns speaking off and leaves the channel before
-/// ``ServiceError/playInterrupted(signal:joined:)`` is thrown.
+/// ``PlayError/interrupted(signal:joined:)`` is thrown.
 public enum LivePlay {
     /// How often the signal trap is checked while playing.
     static let signalPollInterval: Duration = .milliseconds(10)
@@ -74,7 +75,7 @@ public enum LivePlay {
         logger.info(
             "play: guild \(request.guildID), channel \(request.channelID.map(String.init) ?? "auto"), \(request.recipe.origin)")
         let joined = JoinedFlag()
-        let interrupted = { (signal: Int32) in ServiceError.playInterrupted(signal: signal, joined: joined.value) }
+        let interrupted = { (signal: Int32) in PlayError.interrupted(signal: signal, joined: joined.value) }
         do {
             let outcome = try await withThrowingTaskGroup(of: PlaybackReport?.self) { group in
                 group.addTask {
@@ -99,7 +100,7 @@ public enum LivePlay {
             return report
         } catch let error as DiscordVoiceError {
             if let signal = trap.signal { throw interrupted(signal) }
-            throw ServiceError.discord(error)
+            throw PlayError.discord(error)
         } catch {
             if let signal = trap.signal { throw interrupted(signal) }
             throw error
@@ -123,8 +124,9 @@ public enum LivePlay {
                 channel = try await gateway.busiestVoiceChannel(in: guild)
                 logger.info("picked voice channel \(channel), the busiest in guild \(guild)")
             }
-            let report = try await play(
-                request, in: gateway, guild: guild, channel: channel, logger: logger, beforePlaying: beforePlaying)
+            let report = try await VoiceScream.play(
+                request.recipe, bitrate: request.bitrate, backend: request.backend, logger: logger,
+                connect: { try await gateway.joinVoice(guild: guild, channel: channel) }, beforePlaying: beforePlaying)
             await gateway.disconnect()
             if report.skippedSlots > 0 {
                 logger.info("the sender fell behind and skipped \(report.skippedSlots) 20 ms slots")
@@ -134,43 +136,6 @@ public enum LivePlay {
             await gateway.disconnect()
             throw error
         }
-    }
-
-    private static func play(
-        _ request: PlayRequest, in gateway: GatewayClient, guild: Snowflake, channel: Snowflake, logger: Logger,
-        beforePlaying: @Sendable () -> Void
-    ) async throws -> PlaybackReport {
-        let params = request.recipe.params
-        switch request.backend {
-        case .native:
-            return try await stream(
-                { ScreamGenerator(params: params) }, request, in: gateway, guild: guild, channel: channel, logger: logger,
-                beforePlaying: beforePlaying)
-        case .ffmpeg:
-            let source = try FFmpegGenerator(params: params)
-            return try await withTaskCancellationHandler {
-                try await stream(
-                    { source }, request, in: gateway, guild: guild, channel: channel, logger: logger,
-                    beforePlaying: beforePlaying)
-            } onCancel: {
-                source.cancel()
-            }
-        }
-    }
-
-    /// Starts the synthesizer, joins `channel` and streams the packets; a broken backend
-    /// fails before the bot joins.
-    private static func stream<Source: PCMSource>(
-        _ makeSource: () throws -> Source, _ request: PlayRequest, in gateway: GatewayClient,
-        guild: Snowflake, channel: Snowflake, logger: Logger, beforePlaying: @Sendable () -> Void
-    ) async throws -> PlaybackReport {
-        let packets = try OpusPacketSequence(
-            source: makeSource(), frames: request.recipe.params.sampleCount, bitrate: request.bitrate)
-        let frames = packets.frameCount
-        let voice = try await gateway.joinVoice(guild: guild, channel: channel)
-        beforePlaying()
-        logger.info("playing \(request.recipe.origin): \(frames) frames")
-        return try await voice.play(packets)
     }
 }
 
