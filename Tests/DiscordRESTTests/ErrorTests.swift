@@ -25,7 +25,7 @@ struct ErrorTests {
         let fake = try await FakeDiscord.start()
         let url = fake.restURL
         let client = try RESTClient(
-            token: FakeDiscord.Sample.token, baseURL: url, userAgent: testUserAgent, configuration: quickRetries)
+            token: FakeDiscord.Sample.token, baseURL: url, userAgent: testUserAgent, configuration: quickConnectFailure)
         await fake.stop()
         let error = await restError { _ = try await client.gatewayBot() }
         await client.shutdown()
@@ -40,7 +40,7 @@ struct ErrorTests {
     @Test func untrustedCertificateIsATransportError() async throws {
         try await FakeDiscord.withRunning { fake in
             let client = try RESTClient(
-                token: FakeDiscord.Sample.token, baseURL: fake.restURL, userAgent: testUserAgent, configuration: quickRetries)
+                token: FakeDiscord.Sample.token, baseURL: fake.restURL, userAgent: testUserAgent, configuration: quickConnectFailure)
             let error = await restError { _ = try await client.currentUser() }
             await client.shutdown()
             guard case .transport = error else {

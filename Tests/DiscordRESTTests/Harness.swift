@@ -49,8 +49,10 @@ struct CollectingHandler: LogHandler {
 let testUserAgent = RESTClient.userAgent(url: "https://github.com/scream/scream", version: "0.1.0")
 
 /// Quick retries, so tests of the retry paths stay fast.
-let quickRetries = RESTClient.Configuration(
-    serverErrorBackoff: .milliseconds(20), requestTimeout: .seconds(10), connectTimeout: .seconds(1))
+let quickRetries = RESTClient.Configuration(serverErrorBackoff: .milliseconds(20), requestTimeout: .seconds(20))
+
+/// Gives up connecting after a second, for the tests whose connections are meant to fail.
+let quickConnectFailure = RESTClient.Configuration(connectTimeout: .seconds(1))
 
 /// Runs `body` with a fake Discord and a client pointed at it; both are stopped afterwards.
 func withClient<T>(
