@@ -104,7 +104,13 @@ public final class RESTClient: Sendable {
             if waited > .milliseconds(1) {
                 logger.debug("waited for the rate limit", metadata: ["route": "\(route)", "waited": "\(waited)"])
             }
-            let (status, headers, data) = try await exchange(route, body: body)
+            let status: Int, headers: HTTPHeaders, data: Data
+            do {
+                (status, headers, data) = try await exchange(route, body: body)
+            } catch {
+                await limiter.record(nil, for: route)
+                throw error
+            }
             let answer = Self.answer(status: status, headers: headers, body: data)
             await limiter.record(answer, for: route)
             logger.debug("answered", metadata: ["route": "\(route)", "status": "\(status)"])

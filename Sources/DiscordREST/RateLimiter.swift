@@ -33,10 +33,15 @@ actor RateLimiter {
     private let globalPerSecond: Int
     private let invalidLimit: Int
     private static let invalidWindow: Duration = .seconds(600)
+    private static let inFlightPoll: Duration = .milliseconds(20)
     private var bucketHashes: [String: String] = [:]
     private var buckets: [String: Bucket] = [:]
     private var globalPausedUntil: ContinuousClock.Instant?
+    /// When recent non-exempt requests were answered: Discord counts them on arrival, which is
+    /// no later than the answer, so counting from the answer never exceeds the limit.
     private var recentGlobal: [ContinuousClock.Instant] = []
+    /// Non-exempt requests sent and not yet answered.
+    private var globalInFlight = 0
     private var invalid: [ContinuousClock.Instant] = []
 
     /// Creates a limiter allowing `globalPerSecond` non-exempt requests a second and
@@ -60,9 +65,14 @@ actor RateLimiter {
         return clock.now - start
     }
 
-    /// Learns from the answer to `route`.
-    func record(_ answer: Answer, for route: Route) {
+    /// Learns from the answer to `route`; nil when the exchange failed without one.
+    func record(_ answer: Answer?, for route: Route) {
         let now = clock.now
+        if !route.isExemptFromGlobalLimit {
+            globalInFlight -= 1
+            recentGlobal.append(now)
+        }
+        guard let answer else { return }
         if answer.status == 401 || answer.status == 403 || (answer.status == 429 && answer.scope != "shared") {
             invalid.append(now)
         }
@@ -95,8 +105,8 @@ actor RateLimiter {
         if !route.isExemptFromGlobalLimit {
             if let until = globalPausedUntil, until > now { waits.append(until - now) }
             recentGlobal.removeAll { $0 <= now - .seconds(1) }
-            if recentGlobal.count >= globalPerSecond, let oldest = recentGlobal.first {
-                waits.append(oldest + .seconds(1) - now)
+            if recentGlobal.count + globalInFlight >= globalPerSecond {
+                waits.append(recentGlobal.first.map { $0 + .seconds(1) - now } ?? Self.inFlightPoll)
             }
         }
         let key = bucketKey(route)
@@ -107,7 +117,7 @@ actor RateLimiter {
     }
 
     private func reserve(_ route: Route) {
-        if !route.isExemptFromGlobalLimit { recentGlobal.append(clock.now) }
+        if !route.isExemptFromGlobalLimit { globalInFlight += 1 }
         buckets[bucketKey(route)]?.remaining -= 1
     }
 

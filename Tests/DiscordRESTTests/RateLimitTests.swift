@@ -116,3 +116,37 @@ struct RateLimitTests {
         }
     }
 }
+
+@Suite("The global request limit against the fake Discord")
+struct GlobalLimitTests {
+    private typealias Routes = FakeDiscord.RESTRoute
+
+    @Test func requestsBeyondTheGlobalLimitWaitForTheNextSecond() async throws {
+        var configuration = quickRetries
+        configuration.globalRequestsPerSecond = 2
+        try await withClient(configuration: configuration) { fake, client in
+            for _ in 0..<3 { _ = try await client.currentUser() }
+            let requests = fake.rest.requests(to: Routes.currentUser)
+            #expect(requests.map(\.status) == [200, 200, 200])
+            #expect(requests[2].arrival - requests[0].arrival >= .seconds(1))
+        }
+    }
+
+    @Test func interactionRoutesAreExemptFromTheGlobalLimit() async throws {
+        var configuration = quickRetries
+        configuration.globalRequestsPerSecond = 1
+        try await withClient(configuration: configuration) { fake, client in
+            _ = try await client.currentUser()
+            async let second = client.gatewayBot()
+            // Let the gateway request queue first: a callback bound by the limit would then go after it.
+            try await Task.sleep(for: .milliseconds(100))
+            try await client.respond(toInteraction: "700000000000000031", token: "tok-g", with: .deferred())
+            _ = try await second
+            let user = try #require(fake.rest.requests(to: Routes.currentUser).first)
+            let gateway = try #require(fake.rest.requests(to: Routes.gatewayBot).first)
+            let callback = try #require(fake.rest.requests(to: Routes.interactionCallback).first)
+            #expect(gateway.arrival - user.arrival >= .seconds(1))
+            #expect(callback.arrival < gateway.arrival)
+        }
+    }
+}
