@@ -157,7 +157,21 @@ public final class RESTClient: Sendable {
             return (Int(response.status.code), response.headers, Data(buffer.readableBytesView))
         } catch {
             if let error = error as? HTTPClientError, error == .alreadyShutdown { throw .shutDown }
-            throw .transport(route: route.description, reason: scrub("\(error)", route))
+            throw .transport(route: route.description, reason: scrub(Self.reason(error), route))
+        }
+    }
+
+    /// A short reason for a failed exchange; library errors keep their own text after it.
+    private static func reason(_ error: any Error) -> String {
+        switch error {
+        case let error as HTTPClientError where error == .connectTimeout:
+            "connecting timed out"
+        case let error as HTTPClientError where error == .deadlineExceeded:
+            "no answer within the request timeout"
+        case is NIOSSLError:
+            "the TLS handshake failed (\(error))"
+        default:
+            "\(error)"
         }
     }
 

@@ -39,7 +39,9 @@ struct RESTState {
 
     mutating func handle(_ request: RESTServerRequest) -> RESTReply {
         let arrival = clock.now
-        let (path, query) = Self.split(request.uri)
+        let (fullPath, query) = Self.split(request.uri)
+        let prefix = "/api/v10"
+        let path = fullPath.hasPrefix(prefix + "/") ? String(fullPath.dropFirst(prefix.count)) : nil
         let authorization = request.headers.first { $0.0.lowercased() == "authorization" }?.1
         let authorized = authorization == "Bot " + options.token
         var headers: [String: String] = [:]
@@ -48,7 +50,7 @@ struct RESTState {
 
         var reply: RESTReply
         var route: String?
-        if let match = path.hasPrefix("/api/v10/") ? self.match(request.method, String(path.dropFirst(8))) : nil {
+        if let match = path.flatMap({ self.match(request.method, $0) }) {
             route = match.route
             reply = answer(match, authorization: authorization, authorized: authorized, body: request.body, arrival: arrival)
         } else {
@@ -57,7 +59,7 @@ struct RESTState {
         if reply.body != nil { reply.headers.append(("Content-Type", "application/json")) }
         requests.append(
             .init(
-                arrival: arrival, method: request.method, path: path.hasPrefix("/api/v10") ? String(path.dropFirst(8)) : path,
+                arrival: arrival, method: request.method, path: path ?? fullPath,
                 query: query, route: route, headers: headers, body: String(decoding: request.body, as: UTF8.self),
                 status: reply.status))
         return reply

@@ -25,7 +25,7 @@ extension FakeDiscord {
             state.withLock { $0.interactions[token] }
         }
 
-        /// The stored global commands (with `scope` nil) or one guild's, as JSON text in order.
+        /// The stored global commands (`guild` nil) or one guild's, as JSON text in order.
         public func commands(guild: String? = nil) -> [String] {
             state.withLock { $0.commands[guild ?? ""]?.map(\.text) ?? [] }
         }

@@ -58,7 +58,7 @@ extension FakeDiscord {
         public var arrival: ContinuousClock.Instant
         /// HTTP method.
         public var method: String
-        /// Path below `/api/v10`, without the query.
+        /// Path below `/api/v10` (the whole path when it is not below it), without the query.
         public var path: String
         /// The query string, empty when none.
         public var query: String

@@ -43,10 +43,11 @@ struct ErrorTests {
                 token: FakeDiscord.Sample.token, baseURL: fake.restURL, userAgent: testUserAgent, configuration: quickConnectFailure)
             let error = await restError { _ = try await client.currentUser() }
             await client.shutdown()
-            guard case .transport = error else {
+            guard case .transport(_, let reason) = error else {
                 Issue.record("expected a transport error, got \(String(describing: error))")
                 return
             }
+            #expect(reason.hasPrefix("the TLS handshake failed"))
             #expect(fake.rest.requests.isEmpty)
         }
     }
