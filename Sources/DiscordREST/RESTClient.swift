@@ -30,12 +30,16 @@ public final class RESTClient: Sendable {
         public var requestTimeout: Duration
         /// How long connecting may keep failing (refused, TLS) before the request fails.
         public var connectTimeout: Duration
+        /// Whether a failed connection is tried again, with backoff, until `connectTimeout`;
+        /// when false the first failure (refused, untrusted certificate) fails the request.
+        public var retriesFailedConnections: Bool
 
         /// Creates a configuration.
         public init(
             globalRequestsPerSecond: Int = 50, invalidRequestLimit: Int = 1000, rateLimitRetries: Int = 5,
             serverErrorRetries: Int = 3, serverErrorBackoff: Duration = .milliseconds(500),
-            requestTimeout: Duration = .seconds(30), connectTimeout: Duration = .seconds(10)
+            requestTimeout: Duration = .seconds(30), connectTimeout: Duration = .seconds(10),
+            retriesFailedConnections: Bool = true
         ) {
             self.globalRequestsPerSecond = globalRequestsPerSecond
             self.invalidRequestLimit = invalidRequestLimit
@@ -44,6 +48,7 @@ public final class RESTClient: Sendable {
             self.serverErrorBackoff = serverErrorBackoff
             self.requestTimeout = requestTimeout
             self.connectTimeout = connectTimeout
+            self.retriesFailedConnections = retriesFailedConnections
         }
     }
 
@@ -80,6 +85,7 @@ public final class RESTClient: Sendable {
         else { throw .invalidBaseURL(baseURL) }
         var httpConfiguration = HTTPClient.Configuration(tlsConfiguration: try Self.tls(caFile: caFile))
         httpConfiguration.timeout = .init(connect: .nanoseconds(configuration.connectTimeout.nanoseconds))
+        httpConfiguration.connectionPool.retryConnectionEstablishment = configuration.retriesFailedConnections
         self.http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: httpConfiguration)
         self.baseURL = base
         self.token = token

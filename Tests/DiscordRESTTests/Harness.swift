@@ -51,8 +51,8 @@ let testUserAgent = RESTClient.userAgent(url: "https://github.com/scream/scream"
 /// Quick retries, so tests of the retry paths stay fast.
 let quickRetries = RESTClient.Configuration(serverErrorBackoff: .milliseconds(20), requestTimeout: .seconds(20))
 
-/// Gives up connecting after a second, for the tests whose connections are meant to fail.
-let quickConnectFailure = RESTClient.Configuration(connectTimeout: .seconds(1))
+/// Fails on the first failed connection, for the tests whose connections are meant to fail.
+let quickConnectFailure = RESTClient.Configuration(retriesFailedConnections: false)
 
 /// Runs `body` with a fake Discord and a client pointed at it; both are stopped afterwards.
 func withClient<T>(
