@@ -4,8 +4,9 @@ import NIOPosix
 import NIOSSL
 import Synchronization
 
-/// A local Discord for tests: main gateway v10, voice gateway v8 and the UDP voice server,
-/// speaking the real wire protocol over TLS on 127.0.0.1 with ephemeral ports.
+/// A local Discord for tests: main gateway v10, voice gateway v8, the UDP voice server and
+/// the HTTP API (`restURL`, see `rest`), speaking the real wire protocol over TLS on
+/// 127.0.0.1 with ephemeral ports.
 ///
 /// Start one per test, point the client at `gatewayURL` trusting `caFilePath` (or pass
 /// `environment` to a `scream` subprocess), then read what happened from `recorder`.
@@ -62,7 +63,7 @@ public final class FakeDiscord: Sendable {
         self.restURL = "https://127.0.0.1:\(listeners[4].localAddress?.port ?? 0)/api/v10"
     }
 
-    /// Starts the gateway, resume, voice and UDP listeners on ephemeral 127.0.0.1 ports.
+    /// Starts the gateway, resume, voice, UDP and HTTPS API listeners on ephemeral 127.0.0.1 ports.
     public static func start(_ options: Options = Options()) async throws -> FakeDiscord {
         let caFilePath = try writeCAFile()
         let tls: NIOSSLContext
