@@ -20,6 +20,7 @@ let package = Package(
         .executable(name: "scream", targets: ["scream"]),
         .library(name: "ScreamCore", targets: ["ScreamCore"]),
         .library(name: "DiscordVoice", targets: ["DiscordVoice"]),
+        .library(name: "DiscordREST", targets: ["DiscordREST"]),
         .library(name: "ScreamDiscord", targets: ["ScreamDiscord"]),
         // The local Discord the tests and the pacing benchmark play against.
         .library(name: "FakeDiscord", targets: ["FakeDiscord"]),
@@ -35,6 +36,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
         .systemLibrary(
@@ -75,6 +77,16 @@ let package = Package(
                 .product(name: "NIOWebSocket", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]),
+        // Discord's HTTP API: typed endpoints, rate limits, errors in one sentence.
+        .target(
+            name: "DiscordREST",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ]),
         .target(
             name: "ScreamCore",
             dependencies: [
@@ -91,6 +103,7 @@ let package = Package(
             dependencies: [
                 "ScreamCore",
                 "DiscordVoice",
+                "DiscordREST",
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .executableTarget(
@@ -120,5 +133,12 @@ let package = Package(
         .testTarget(name: "DAVETests", dependencies: ["DAVE", "MLS"]),
         .testTarget(name: "DiscordVoiceTests", dependencies: ["DiscordVoice", "FakeDiscord"]),
         .testTarget(name: "ScreamCLITests", dependencies: ["FakeDiscord"]),
+        .testTarget(
+            name: "DiscordRESTTests",
+            dependencies: [
+                "DiscordREST",
+                "FakeDiscord",
+                .product(name: "Logging", package: "swift-log"),
+            ]),
     ]
 )

@@ -179,6 +179,8 @@ extension FakeDiscord {
         public var ssrc: UInt32
         /// Faults that fire at their triggers.
         public var faults: [ScriptedFault]
+        /// How the HTTP API behaves (buckets, session start limit, command scope).
+        public var rest: RESTOptions
 
         /// Creates options; the defaults are the sample guild with the AES-GCM and XChaCha modes.
         public init(
@@ -191,7 +193,8 @@ extension FakeDiscord {
             joinResponse: JoinResponse = .stateThenServer,
             ipDiscovery: IPDiscovery = IPDiscovery(),
             ssrc: UInt32 = 0x0001_E240,
-            faults: [ScriptedFault] = []
+            faults: [ScriptedFault] = [],
+            rest: RESTOptions = RESTOptions()
         ) {
             self.token = token
             self.botUser = botUser
@@ -203,6 +206,7 @@ extension FakeDiscord {
             self.ipDiscovery = ipDiscovery
             self.ssrc = ssrc
             self.faults = faults
+            self.rest = rest
         }
     }
 

@@ -4,8 +4,9 @@ import NIOPosix
 import NIOSSL
 import Synchronization
 
-/// A local Discord for tests: main gateway v10, voice gateway v8 and the UDP voice server,
-/// speaking the real wire protocol over TLS on 127.0.0.1 with ephemeral ports.
+/// A local Discord for tests: main gateway v10, voice gateway v8, the UDP voice server and
+/// the HTTP API (`restURL`, see `rest`), speaking the real wire protocol over TLS on
+/// 127.0.0.1 with ephemeral ports.
 ///
 /// Start one per test, point the client at `gatewayURL` trusting `caFilePath` (or pass
 /// `environment` to a `scream` subprocess), then read what happened from `recorder`.
@@ -34,6 +35,10 @@ public final class FakeDiscord: Sendable {
     public let udpPort: Int
     /// A PEM file holding the test CA that signed the fake's certificate.
     public let caFilePath: String
+    /// `https://127.0.0.1:PORT/api/v10`: the HTTP API's base URL.
+    public let restURL: String
+    /// The HTTP API: its record of requests, stored commands and interactions, and fault knobs.
+    public let rest: REST
 
     private let group: MultiThreadedEventLoopGroup
     private let world: World
@@ -42,7 +47,7 @@ public final class FakeDiscord: Sendable {
 
     private init(
         options: Options, recorder: Recorder, group: MultiThreadedEventLoopGroup, world: World,
-        listeners: [NIOCore.Channel], caFilePath: String
+        listeners: [NIOCore.Channel], caFilePath: String, rest: REST
     ) {
         self.options = options
         self.recorder = recorder
@@ -54,9 +59,11 @@ public final class FakeDiscord: Sendable {
         self.resumeGatewayURL = world.resumeGatewayURL
         self.voiceEndpoint = world.voiceEndpoint
         self.udpPort = world.udpPort
+        self.rest = rest
+        self.restURL = "https://127.0.0.1:\(listeners[4].localAddress?.port ?? 0)/api/v10"
     }
 
-    /// Starts the gateway, resume, voice and UDP listeners on ephemeral 127.0.0.1 ports.
+    /// Starts the gateway, resume, voice, UDP and HTTPS API listeners on ephemeral 127.0.0.1 ports.
     public static func start(_ options: Options = Options()) async throws -> FakeDiscord {
         let caFilePath = try writeCAFile()
         let tls: NIOSSLContext
@@ -74,6 +81,7 @@ public final class FakeDiscord: Sendable {
         let recorder = Recorder()
         let loops = Array(group.makeIterator())
         let world = World(loop: loops[0], options: options, recorder: recorder)
+        let rest = REST(options: options)
         var listeners: [NIOCore.Channel] = []
         do {
             for viaResumeURL in [false, true] {
@@ -85,6 +93,7 @@ public final class FakeDiscord: Sendable {
             listeners.append(
                 try await WebSocketServer.bind(group: loops[0], tls: tls) { _ in VoiceGatewaySession(world: world) })
             listeners.append(try await bindUDP(on: loops[1], world: world))
+            listeners.append(try await RESTServer.bind(group: loops[1], tls: tls, rest: rest))
         } catch {
             for listener in listeners { try? await listener.close() }
             try? await group.shutdownGracefully()
@@ -98,9 +107,10 @@ public final class FakeDiscord: Sendable {
             world.voiceEndpoint = "127.0.0.1:\(ports[2])"
             world.udpPort = ports[3]
         }.get()
+        rest.setGatewayURL("wss://127.0.0.1:\(ports[0])")
         return FakeDiscord(
             options: options, recorder: recorder, group: group, world: world, listeners: listeners,
-            caFilePath: caFilePath)
+            caFilePath: caFilePath, rest: rest)
     }
 
     /// Starts a fake, runs `body` with it, and stops it whether `body` returns or throws.
@@ -118,9 +128,9 @@ public final class FakeDiscord: Sendable {
         }
     }
 
-    /// Environment for a `scream` subprocess: SCREAM_GATEWAY_URL and SCREAM_CA_FILE.
+    /// Environment for a `scream` subprocess: SCREAM_GATEWAY_URL, SCREAM_API_URL and SCREAM_CA_FILE.
     public var environment: [String: String] {
-        ["SCREAM_GATEWAY_URL": gatewayURL, "SCREAM_CA_FILE": caFilePath]
+        ["SCREAM_GATEWAY_URL": gatewayURL, "SCREAM_API_URL": restURL, "SCREAM_CA_FILE": caFilePath]
     }
 
     /// Injects a fault now, on the current gateway or voice connection.

@@ -185,13 +185,9 @@ extension FakeDiscord {
         public func waitFor(
             _ what: String, timeout: Duration, _ condition: @Sendable ([Event]) -> Bool
         ) async throws -> [Event] {
-            let clock = ContinuousClock()
-            let deadline = clock.now.advanced(by: timeout)
-            while true {
+            try await poll(what, timeout: timeout) {
                 let snapshot = events
-                if condition(snapshot) { return snapshot }
-                if clock.now >= deadline { throw FakeDiscordError.timedOut(what, timeout) }
-                try await Task.sleep(for: .milliseconds(5))
+                return condition(snapshot) ? snapshot : nil
             }
         }
 
