@@ -87,7 +87,7 @@ public enum ServiceError: Error, Sendable, Equatable, CustomStringConvertible {
     private static func isInputProblem(_ error: DiscordVoiceError) -> Bool {
         switch error {
         case .gatewayClosed(.authenticationFailed, _), .unknownGuild, .unknownChannel, .notAVoiceChannel, .stageChannel,
-            .invalidURL,
+            .missingPermissions, .invalidURL,
             .caFileUnreadable:
             true
         default:
