@@ -498,6 +498,7 @@ public actor GatewayClient: MessageWaiting {
             sessionID = data["session_id"]?.string
             resumeURL = data["resume_gateway_url"]?.string
             guilds = [:]
+            waiters.forgetArrived()
             knownGuilds = Set((data["guilds"]?.array ?? []).compactMap { $0["id"]?.snowflake })
             failedReconnects = 0
             sessionLive = true
