@@ -14,6 +14,10 @@ import Logging
 /// await gateway.disconnect()
 /// ```
 ///
+/// A long-running bot reads ``GatewayClient/events`` (interactions, guild outages and removals,
+/// resumes, replaced sessions), decides with ``Guild/permissions(of:in:)`` and
+/// ``Guild/voiceStates``, and keeps a connection between screams with `play(_:leaving: false)`.
+///
 /// Every failure is a ``DiscordVoiceError`` whose `description` is one sentence for the user.
 public enum DiscordVoice {
     /// Discord's public gateway.

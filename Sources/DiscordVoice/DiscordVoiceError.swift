@@ -28,6 +28,12 @@ public enum DiscordVoiceError: Error, Sendable, Hashable, CustomStringConvertibl
     case stageChannel(Snowflake)
     /// Auto-pick found no voice channel with a human in it.
     case noPopulatedVoiceChannel(guild: Snowflake)
+    /// Auto-pick found humans in voice only in channels the bot may not join and speak in, or that are full.
+    case noJoinableVoiceChannel(guild: Snowflake)
+    /// The bot lacks permissions it needs to be heard in the channel.
+    case missingPermissions(Permissions, channel: Snowflake, guild: Snowflake)
+    /// The channel is at its user limit and the bot lacks Move Members.
+    case channelFull(Snowflake, limit: Int)
     /// Op 4 was not answered with both voice events in time.
     case voiceJoinTimeout(guild: Snowflake, channel: Snowflake, seconds: Double)
     /// The voice gateway closed with a code that ends the connection.
@@ -78,6 +84,16 @@ public enum DiscordVoiceError: Error, Sendable, Hashable, CustomStringConvertibl
             return "Channel \(channel) is a stage, where the bot would join as a muted listener; pick a voice channel."
         case .noPopulatedVoiceChannel(let guild):
             return "No voice channel in guild \(guild) has anyone in it; pass --channel to pick one."
+        case .noJoinableVoiceChannel(let guild):
+            return "No voice channel in guild \(guild) that the bot may join and speak in has anyone in it; "
+                + "grant it View Channel, Connect and Speak or pass --channel to pick one."
+        case .missingPermissions(let missing, let channel, let guild):
+            let (noun, pronoun) = missing.names.count == 1 ? ("permission", "it") : ("permissions", "them")
+            return "The bot lacks the \(missing) \(noun) in voice channel \(channel) of guild \(guild); "
+                + "grant \(pronoun) to one of its roles or pick another channel."
+        case .channelFull(let channel, let limit):
+            return "Voice channel \(channel) is full (its limit is \(limit) users) and the bot lacks Move Members to "
+                + "join anyway; pick another channel or raise the limit."
         case .voiceJoinTimeout(let guild, let channel, let seconds):
             return "Discord did not confirm joining voice channel \(channel) in guild \(guild) within "
                 + "\(Self.format(seconds)) s; the bot may lack the Connect or Speak permission, the channel may be "

@@ -34,16 +34,84 @@ extension FakeDiscord {
         public var name: String
         /// Channel type.
         public var kind: Kind
+        /// Permission overwrites, as sent in `permission_overwrites`.
+        public var overwrites: [Overwrite]
+        /// The voice channel's user limit (0: none).
+        public var userLimit: Int
+        /// The category it sits in.
+        public var parentID: String?
 
         /// Creates a channel.
-        public init(id: String, name: String, kind: Kind) {
+        public init(
+            id: String, name: String, kind: Kind, overwrites: [Overwrite] = [], userLimit: Int = 0,
+            parentID: String? = nil
+        ) {
             self.id = id
             self.name = name
             self.kind = kind
+            self.overwrites = overwrites
+            self.userLimit = userLimit
+            self.parentID = parentID
         }
     }
 
-    /// A user sitting in a voice channel when the bot connects.
+    /// A channel permission overwrite for a role (the guild id is @everyone) or a member.
+    public struct Overwrite: Sendable, Hashable {
+        /// The role or user id.
+        public var id: String
+        /// True for a member overwrite (type 1), false for a role (type 0).
+        public var member: Bool
+        /// Bits allowed.
+        public var allow: UInt64
+        /// Bits denied.
+        public var deny: UInt64
+
+        /// Creates an overwrite.
+        public init(id: String, member: Bool = false, allow: UInt64 = 0, deny: UInt64 = 0) {
+            self.id = id
+            self.member = member
+            self.allow = allow
+            self.deny = deny
+        }
+    }
+
+    /// A guild role with its guild-wide permission bits.
+    public struct Role: Sendable, Hashable {
+        /// Snowflake id; the guild's own id is @everyone.
+        public var id: String
+        /// Role name.
+        public var name: String
+        /// Permission bits.
+        public var permissions: UInt64
+
+        /// Creates a role.
+        public init(id: String, name: String, permissions: UInt64) {
+            self.id = id
+            self.name = name
+            self.permissions = permissions
+        }
+    }
+
+    /// Permission bits the fake's samples use.
+    public enum Permission {
+        /// ADMINISTRATOR.
+        public static let administrator: UInt64 = 1 << 3
+        /// VIEW_CHANNEL.
+        public static let viewChannel: UInt64 = 1 << 10
+        /// SEND_MESSAGES.
+        public static let sendMessages: UInt64 = 1 << 11
+        /// CONNECT.
+        public static let connect: UInt64 = 1 << 20
+        /// SPEAK.
+        public static let speak: UInt64 = 1 << 21
+        /// MOVE_MEMBERS.
+        public static let moveMembers: UInt64 = 1 << 24
+        /// What @everyone holds in the sample guild: view, send, connect, speak.
+        public static let everyoneDefault = viewChannel | sendMessages | connect | speak
+    }
+
+    /// A user sitting in a voice channel when the bot connects; one for the bot itself is a
+    /// voice state left over from a crash: joining that channel again brings no VOICE_SERVER_UPDATE.
     public struct VoiceState: Sendable, Hashable {
         /// The user in the channel (must also be a guild member).
         public var userID: String
@@ -72,15 +140,63 @@ extension FakeDiscord {
         public var members: [User]
         /// Who sits in which voice channel (sent only when the client asked for GUILD_VOICE_STATES).
         public var voiceStates: [VoiceState]
+        /// Roles; the default is @everyone (the guild id) with ``Permission/everyoneDefault``.
+        public var roles: [Role]
+        /// Role ids of members by user id, the bot included.
+        public var memberRoles: [String: [String]]
+        /// The owner; nil makes the first human member the owner.
+        public var ownerID: String?
 
         /// Creates a guild.
-        public init(id: String, name: String, channels: [Channel], members: [User], voiceStates: [VoiceState]) {
+        public init(
+            id: String, name: String, channels: [Channel], members: [User], voiceStates: [VoiceState],
+            roles: [Role]? = nil, memberRoles: [String: [String]] = [:], ownerID: String? = nil
+        ) {
             self.id = id
             self.name = name
             self.channels = channels
             self.members = members
             self.voiceStates = voiceStates
+            self.roles = roles ?? [Role(id: id, name: "@everyone", permissions: Permission.everyoneDefault)]
+            self.memberRoles = memberRoles
+            self.ownerID = ownerID
         }
+    }
+
+    /// An option of the slash command an interaction carries.
+    public struct CommandOption: Sendable, Hashable {
+        /// An option value and its application command option type.
+        public enum Value: Sendable, Hashable {
+            /// STRING (3).
+            case string(String)
+            /// INTEGER (4).
+            case integer(Int64)
+            /// BOOLEAN (5).
+            case boolean(Bool)
+            /// NUMBER (10).
+            case number(Double)
+        }
+
+        /// Option name.
+        public var name: String
+        /// Option value.
+        public var value: Value
+
+        /// Creates an option.
+        public init(name: String, value: Value) {
+            self.name = name
+            self.value = value
+        }
+    }
+
+    /// What ``FakeDiscord/sendInteraction(guildID:channelID:userID:command:options:)`` dispatched.
+    public struct SentInteraction: Sendable, Hashable {
+        /// The interaction id.
+        public var id: String
+        /// The interaction token responses must carry.
+        public var token: String
+        /// The application id (the fake uses the bot's user id).
+        public var applicationID: String
     }
 
     /// How the main gateway answers an op 4 join.
@@ -237,6 +353,8 @@ extension FakeDiscord {
         public static let botsChannelID = "300000000000000004"
         /// Voice channel with nobody in it.
         public static let emptyChannelID = "300000000000000005"
+        /// The first human: sits in the lobby in the populated sample guild.
+        public static let humanID = "400000000000000001"
 
         /// The sample guild; with `populated: false` nobody sits in any voice channel
         /// except other bots.

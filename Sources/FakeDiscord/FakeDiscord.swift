@@ -139,6 +139,43 @@ public final class FakeDiscord: Sendable {
         try? await world.loop.submit { world.inject(fault) }.get()
     }
 
+    /// Moves guild member `userID` into voice channel `channelID` (nil: out of voice) and
+    /// dispatches the VOICE_STATE_UPDATE, with the member object, to the bot's gateway session.
+    ///
+    /// - Returns: false when the guild or member is unknown or no gateway session exists.
+    @discardableResult
+    public func moveMember(_ userID: String, in guildID: String = Sample.guildID, to channelID: String?) async -> Bool {
+        let world = self.world
+        return (try? await world.loop.submit { world.moveMember(userID, in: guildID, to: channelID) }.get()) ?? false
+    }
+
+    /// Dispatches INTERACTION_CREATE as Discord does when guild member `userID` runs slash command
+    /// `command` (type 2 APPLICATION_COMMAND, with member, roles, permissions and a fresh token).
+    ///
+    /// - Returns: the interaction's id and token, or nil when the guild or member is unknown or no
+    ///   gateway session exists.
+    public func sendInteraction(
+        guildID: String = Sample.guildID, channelID: String = Sample.textChannelID, userID: String = Sample.humanID,
+        command: String = "scream", options: [CommandOption] = []
+    ) async -> SentInteraction? {
+        let world = self.world
+        return try? await world.loop.submit {
+            world.interaction(guildID: guildID, channelID: channelID, userID: userID, command: command, options: options)
+        }.get()
+    }
+
+    /// Dispatches event `name` with `data` (the JSON text of `d`) on the bot's gateway session.
+    ///
+    /// - Returns: false when `data` is not JSON or no gateway session exists.
+    @discardableResult
+    public func dispatch(_ name: String, data: String) async -> Bool {
+        let world = self.world
+        return (try? await world.loop.submit {
+            guard let value = JSONValue(parsing: data) else { return false }
+            return world.dispatchToSessions(name, value)
+        }.get()) ?? false
+    }
+
     /// Sends a JSON message `{"op", "d", "seq"}` on the current voice connection; `data` is the JSON text of `d`.
     ///
     /// - Returns: false when no identified voice connection exists or `data` is not JSON.

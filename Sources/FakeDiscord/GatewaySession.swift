@@ -198,6 +198,8 @@ final class GatewaySession: WebSocketSession {
         world.fire(channelID == nil ? .onVoiceLeave : .onVoiceJoin)
         guard var guild = world.guilds[guildID] else { return }
         let bot = world.options.botUser
+        let staleInSameChannel = channelID != nil && world.voiceSessions[guildID] == nil
+            && guild.voiceStates.contains { $0.userID == bot.id && $0.channelID == channelID }
         guild.voiceStates.removeAll { $0.userID == bot.id }
         guard let channelID else {
             world.guilds[guildID] = guild
@@ -213,9 +215,14 @@ final class GatewaySession: WebSocketSession {
         else { return }
         guild.voiceStates.append(.init(userID: bot.id, channelID: channelID, sessionID: session.id))
         world.guilds[guildID] = guild
+        guard !staleInSameChannel else {
+            session.dispatch("VOICE_STATE_UPDATE", voiceStatePayload(request, channelID: channelID, session: session))
+            return
+        }
+        let guildIndex = world.options.guilds.firstIndex { $0.id == guildID } ?? 0
         let voice = VoiceSessionState(
             guildID: guildID, channelID: channelID, userID: bot.id, sessionID: session.id,
-            token: randomHex(8), ssrc: world.options.ssrc)
+            token: randomHex(8), ssrc: world.options.ssrc &+ UInt32(guildIndex))
         world.voiceSessions[guildID]?.valid = false
         world.voiceSessions[guildID] = voice
         let stateUpdate = voiceStatePayload(request, channelID: channelID, session: session)
@@ -256,17 +263,17 @@ final class GatewaySession: WebSocketSession {
             "unavailable": false,
             "large": false,
             "member_count": .int(Int64(Set(guild.members.map(\.id) + [world.options.botUser.id]).count)),
-            "owner_id": .string(guild.members.first(where: { !$0.bot })?.id ?? world.options.botUser.id),
+            "owner_id": .string(guild.owner(bot: world.options.botUser)),
             "joined_at": "2024-01-01T00:00:00.000000+00:00",
-            "roles": [["id": .string(guild.id), "name": "@everyone", "permissions": "3148800", "position": 0]],
-            "channels": .array(guild.channels.enumerated().map { index, channel in
+            "roles": .array(guild.roles.enumerated().map { index, role in
                 [
-                    "id": .string(channel.id), "name": .string(channel.name), "type": .int(Int64(channel.kind.rawValue)),
-                    "position": .int(Int64(index)), "parent_id": nil, "permission_overwrites": [],
-                    "bitrate": channel.kind == .text ? nil : 64000, "user_limit": channel.kind == .text ? nil : 0,
+                    "id": .string(role.id), "name": .string(role.name), "permissions": .string(String(role.permissions)),
+                    "position": .int(Int64(index)), "color": 0, "hoist": false, "managed": false, "mentionable": false,
+                    "flags": 0,
                 ]
             }),
-            "members": .array(members.map { memberPayload($0) }),
+            "channels": .array(guild.channels.enumerated().map { index, channel in channelPayload(channel, index: index) }),
+            "members": .array(members.map { memberPayload($0, in: guild) }),
             "threads": [],
             "presences": [],
             "stage_instances": [],
@@ -286,31 +293,72 @@ final class GatewaySession: WebSocketSession {
     private func voiceStatePayload(
         _ request: FakeDiscord.VoiceStateRequest, channelID: String?, session: GatewaySessionState
     ) -> JSONValue {
-        [
-            "guild_id": .string(request.guildID),
-            "channel_id": channelID.map(JSONValue.string) ?? nil,
-            "user_id": .string(world.options.botUser.id),
-            "member": memberPayload(world.options.botUser),
-            "session_id": .string(session.id),
-            "deaf": false, "mute": false,
-            "self_deaf": .bool(request.selfDeaf), "self_mute": .bool(request.selfMute),
-            "self_video": false, "suppress": false, "request_to_speak_timestamp": nil,
-        ]
+        voiceStateObject(
+            guildID: request.guildID, channelID: channelID, user: world.options.botUser,
+            guild: world.guilds[request.guildID], sessionID: session.id, selfDeaf: request.selfDeaf,
+            selfMute: request.selfMute)
+    }
+}
+
+/// Payloads shared by GUILD_CREATE, voice states and interactions.
+extension FakeDiscord.Guild {
+    /// The owner id: the one set, else the first human member, else the bot.
+    func owner(bot: FakeDiscord.User) -> String {
+        ownerID ?? members.first(where: { !$0.bot })?.id ?? bot.id
     }
 
-    private func userPayload(_ user: FakeDiscord.User) -> JSONValue {
-        [
-            "id": .string(user.id), "username": .string(user.username), "discriminator": "0",
-            "global_name": nil, "avatar": nil, "bot": .bool(user.bot),
-        ]
+    /// The guild-wide permission bits of `userID`: @everyone and its roles OR'ed, all for the owner.
+    func basePermissions(of userID: String, bot: FakeDiscord.User) -> UInt64 {
+        guard userID != owner(bot: bot) else { return .max }
+        let held = Set([id] + (memberRoles[userID] ?? []))
+        return roles.filter { held.contains($0.id) }.reduce(0) { $0 | $1.permissions }
     }
+}
 
-    private func memberPayload(_ user: FakeDiscord.User) -> JSONValue {
-        [
-            "user": userPayload(user), "roles": [], "joined_at": "2024-01-01T00:00:00.000000+00:00",
-            "deaf": false, "mute": false, "flags": 0,
-        ]
-    }
+func channelPayload(_ channel: FakeDiscord.Channel, index: Int) -> JSONValue {
+    [
+        "id": .string(channel.id), "name": .string(channel.name), "type": .int(Int64(channel.kind.rawValue)),
+        "position": .int(Int64(index)), "parent_id": channel.parentID.map(JSONValue.string) ?? nil,
+        "permission_overwrites": .array(channel.overwrites.map { overwrite in
+            [
+                "id": .string(overwrite.id), "type": overwrite.member ? 1 : 0,
+                "allow": .string(String(overwrite.allow)), "deny": .string(String(overwrite.deny)),
+            ]
+        }),
+        "bitrate": channel.kind == .text ? nil : 64000,
+        "user_limit": channel.kind == .text ? nil : .int(Int64(channel.userLimit)),
+    ]
+}
+
+/// A voice state object as VOICE_STATE_UPDATE carries it, with the member.
+func voiceStateObject(
+    guildID: String, channelID: String?, user: FakeDiscord.User, guild: FakeDiscord.Guild?, sessionID: String,
+    selfDeaf: Bool = false, selfMute: Bool = false
+) -> JSONValue {
+    [
+        "guild_id": .string(guildID),
+        "channel_id": channelID.map(JSONValue.string) ?? nil,
+        "user_id": .string(user.id),
+        "member": memberPayload(user, in: guild),
+        "session_id": .string(sessionID),
+        "deaf": false, "mute": false,
+        "self_deaf": .bool(selfDeaf), "self_mute": .bool(selfMute),
+        "self_video": false, "suppress": false, "request_to_speak_timestamp": nil,
+    ]
+}
+
+func userPayload(_ user: FakeDiscord.User) -> JSONValue {
+    [
+        "id": .string(user.id), "username": .string(user.username), "discriminator": "0",
+        "global_name": nil, "avatar": nil, "bot": .bool(user.bot),
+    ]
+}
+
+func memberPayload(_ user: FakeDiscord.User, in guild: FakeDiscord.Guild?) -> JSONValue {
+    [
+        "user": userPayload(user), "roles": .array((guild?.memberRoles[user.id] ?? []).map(JSONValue.string)),
+        "joined_at": "2024-01-01T00:00:00.000000+00:00", "deaf": false, "mute": false, "flags": 0,
+    ]
 }
 
 /// `bytes` random bytes as lowercase hex.

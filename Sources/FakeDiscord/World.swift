@@ -111,6 +111,7 @@ final class World: @unchecked Sendable {
     weak var currentVoice: VoiceGatewaySession?
     private var pending: [FakeDiscord.ScriptedFault]
     private var rtpCount = 0
+    private var interactions = 0
     private var sawFirstPacket = false
 
     init(loop: EventLoop, options: FakeDiscord.Options, recorder: FakeDiscord.Recorder) {
@@ -141,6 +142,62 @@ final class World: @unchecked Sendable {
         }
     }
 
+    /// Sends a dispatch on every gateway session the fake still knows; false when there is none.
+    func dispatchToSessions(_ name: String, _ data: JSONValue) -> Bool {
+        let sessions = gatewaySessions.values.sorted { $0.id < $1.id }
+        for session in sessions { session.dispatch(name, data) }
+        return !sessions.isEmpty
+    }
+
+    /// Moves a guild member into `channelID` (nil: out of voice) and dispatches the VOICE_STATE_UPDATE.
+    func moveMember(_ userID: String, in guildID: String, to channelID: String?) -> Bool {
+        guard var guild = guilds[guildID], let user = guild.members.first(where: { $0.id == userID }) else {
+            return false
+        }
+        let sessionID = "vs-\(userID)"
+        guild.voiceStates.removeAll { $0.userID == userID }
+        if let channelID { guild.voiceStates.append(.init(userID: userID, channelID: channelID, sessionID: sessionID)) }
+        guilds[guildID] = guild
+        return dispatchToSessions(
+            "VOICE_STATE_UPDATE",
+            voiceStateObject(guildID: guildID, channelID: channelID, user: user, guild: guild, sessionID: sessionID))
+    }
+
+    /// Dispatches INTERACTION_CREATE for a slash command invoked by a guild member.
+    func interaction(
+        guildID: String, channelID: String, userID: String, command: String, options: [FakeDiscord.CommandOption]
+    ) -> FakeDiscord.SentInteraction? {
+        guard let guild = guilds[guildID], let user = guild.members.first(where: { $0.id == userID }) else {
+            return nil
+        }
+        interactions += 1
+        let bot = self.options.botUser
+        let sent = FakeDiscord.SentInteraction(
+            id: String(900_000_000_000_000_000 + UInt64(interactions)), token: "aW50ZXJhY3Rpb24." + randomHex(24),
+            applicationID: bot.id)
+        var member = memberPayload(user, in: guild)
+        if case .object(var fields) = member {
+            fields["permissions"] = .string(String(guild.basePermissions(of: userID, bot: bot)))
+            member = .object(fields)
+        }
+        let payload: JSONValue = [
+            "id": .string(sent.id), "application_id": .string(sent.applicationID), "type": 2,
+            "token": .string(sent.token), "version": 1,
+            "guild_id": .string(guildID), "channel_id": .string(channelID),
+            "channel": ["id": .string(channelID), "guild_id": .string(guildID), "type": 0],
+            "guild": ["id": .string(guildID), "locale": "en-US", "features": []],
+            "member": member,
+            "data": [
+                "id": "800000000000000001", "name": .string(command), "type": 1, "guild_id": .string(guildID),
+                "options": .array(options.map(\.json)),
+            ],
+            "app_permissions": .string(String(guild.basePermissions(of: bot.id, bot: bot))),
+            "locale": "en-US", "guild_locale": "en-US", "entitlements": [],
+            "authorizing_integration_owners": ["0": .string(guildID)], "context": 0,
+        ]
+        return dispatchToSessions("INTERACTION_CREATE", payload) ? sent : nil
+    }
+
     /// Applies a fault to the current connections.
     func inject(_ fault: FakeDiscord.Fault) {
         recorder.record(.faultInjected(fault))
@@ -159,6 +216,18 @@ final class World: @unchecked Sendable {
             currentVoice?.close(code: code, reason: reason)
         case .voiceZombie:
             currentVoice?.zombie = true
+        }
+    }
+}
+
+extension FakeDiscord.CommandOption {
+    /// The option as `data.options` carries it: name, type and value.
+    var json: JSONValue {
+        switch value {
+        case .string(let text): ["name": .string(name), "type": 3, "value": .string(text)]
+        case .integer(let number): ["name": .string(name), "type": 4, "value": .int(number)]
+        case .boolean(let flag): ["name": .string(name), "type": 5, "value": .bool(flag)]
+        case .number(let number): ["name": .string(name), "type": 10, "value": .double(number)]
         }
     }
 }

@@ -5,7 +5,7 @@ import Testing
 /// Voice-state bookkeeping, channel auto-pick and the 20 ms schedule, without sockets.
 @Suite struct GuildAndScheduleTests {
     static let guildCreate: JSONValue = [
-        "id": "1", "name": "Test",
+        "id": "1", "name": "Test", "roles": [["id": "1", "name": "@everyone", "permissions": "3148800"]],
         "channels": [
             ["id": "10", "name": "General", "type": 2], ["id": "11", "name": "Music", "type": 2],
             ["id": "12", "name": "text", "type": 0],

@@ -180,6 +180,8 @@ import Testing
         var token = Sample.token
         var populated = true
         var silentJoin = false
+        /// A channel where @everyone is denied Speak.
+        var mutedChannel: String?
         var message: String
         var status: Int32
 
@@ -209,12 +211,21 @@ import Testing
             message: "Discord did not confirm joining voice channel \(Sample.lobbyChannelID) in guild \(Sample.guildID) within 1 s; "
                 + "the bot may lack the Connect or Speak permission, the channel may be full, or the ids may be wrong.",
             status: 1),
+        Refusal(
+            name: "no Speak permission", arguments: ["--guild", Sample.guildID, "--channel", Sample.partyChannelID],
+            mutedChannel: Sample.partyChannelID,
+            message: "The bot lacks the Speak permission in voice channel \(Sample.partyChannelID) of guild "
+                + "\(Sample.guildID); grant it to one of its roles or pick another channel.",
+            status: 2),
     ]
 
     @Test(arguments: refusals)
     func refusedRequestPrintsOneSentenceAndSendsNoAudio(_ refusal: Refusal) async throws {
-        let options = FakeDiscord.Options(
-            guilds: [Sample.guild(populated: refusal.populated)], joinResponse: refusal.silentJoin ? .silence : .stateThenServer)
+        var guild = Sample.guild(populated: refusal.populated)
+        for index in guild.channels.indices where guild.channels[index].id == refusal.mutedChannel {
+            guild.channels[index].overwrites = [.init(id: Sample.guildID, deny: FakeDiscord.Permission.speak)]
+        }
+        let options = FakeDiscord.Options(guilds: [guild], joinResponse: refusal.silentJoin ? .silence : .stateThenServer)
         try await FakeDiscord.withRunning(options) { fake in
             let result = try await play(refusal.arguments + ["--duration", "0.2s"], against: fake, token: refusal.token)
             #expect(result.status == refusal.status)

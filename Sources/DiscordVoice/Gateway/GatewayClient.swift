@@ -33,6 +33,8 @@ public actor GatewayClient: MessageWaiting {
     enum Signal: Hashable, Sendable {
         case ready
         case guild(Snowflake)
+        /// The bot's own VOICE_STATE_UPDATE with no channel.
+        case voiceLeft(Snowflake)
     }
 
     private enum State {
@@ -77,15 +79,23 @@ public actor GatewayClient: MessageWaiting {
     private var nextJoinID = 0
     private var unsentJoins: Set<Snowflake> = []
     private var sessionLive = false
+    private var limiter = GatewaySendLimiter()
+    private let eventContinuation: AsyncStream<GatewayEvent>.Continuation
 
     /// The bot user, once READY has arrived.
     public private(set) var user: BotUser?
+    /// The bot's application id from READY (what interaction responses are addressed with).
+    public private(set) var applicationID: Snowflake?
+    /// Session events for a long-running bot, in arrival order; the stream ends when the client
+    /// disconnects or fails for good, and an unread stream keeps only the newest 256.
+    public nonisolated let events: AsyncStream<GatewayEvent>
 
     /// A client for `configuration`; loads the CA file now so a bad path fails early.
     public init(configuration: DiscordVoice.Configuration) throws(DiscordVoiceError) {
         self.configuration = configuration
         self.logger = configuration.logger
         self.tls = try TLSContext.make(caFile: configuration.caFile)
+        (events, eventContinuation) = AsyncStream<GatewayEvent>.makeStream(bufferingPolicy: .bufferingNewest(256))
     }
 
     /// Connects, identifies and waits for READY.
@@ -118,16 +128,22 @@ public actor GatewayClient: MessageWaiting {
         return guild
     }
 
-    /// The voice channel in `guild` with the most users that are not bots.
+    /// The voice channel in `guild` with the most users that are not bots, among those the bot
+    /// may join and speak in and that are not full for it.
     public func busiestVoiceChannel(in guildID: Snowflake) async throws(DiscordVoiceError) -> Snowflake {
         let guild = try await guild(guildID)
         guard let channel = guild.busiestVoiceChannel(excluding: user?.id) else {
-            throw .noPopulatedVoiceChannel(guild: guildID)
+            let populated = guild.busiestVoiceChannel(excluding: user?.id, joinableOnly: false) != nil
+            throw populated ? .noJoinableVoiceChannel(guild: guildID) : .noPopulatedVoiceChannel(guild: guildID)
         }
         return channel
     }
 
     /// Joins a voice channel and completes the voice handshake, ready to play.
+    ///
+    /// When the bot already sits in a voice channel of the guild (say, left over from a crash),
+    /// it leaves first and waits for Discord to confirm, since joining a channel it is already in
+    /// may never bring a VOICE_SERVER_UPDATE. Several guilds may be joined concurrently.
     public func joinVoice(guild guildID: Snowflake, channel channelID: Snowflake) async throws(DiscordVoiceError)
         -> VoiceConnection
     {
@@ -135,6 +151,14 @@ public actor GatewayClient: MessageWaiting {
         guard let channel = guild.channels[channelID] else { throw .unknownChannel(channelID, guild: guildID) }
         guard channel.isVoice else { throw .notAVoiceChannel(channelID) }
         guard !channel.isStage else { throw .stageChannel(channelID) }
+        if let me = user?.id {
+            switch guild.joinProblem(for: me, in: channelID) {
+            case .missing(let permissions)?: throw .missingPermissions(permissions, channel: channelID, guild: guildID)
+            case .full(let limit)?: throw .channelFull(channelID, limit: limit)
+            case nil: break
+            }
+            if guild.voiceStates[me]?.channelID != nil { try await leaveStaleVoiceState(guild: guildID) }
+        }
         let server: VoiceServerInfo
         do {
             server = try await requestVoiceServer(guild: guildID, channel: channelID)
@@ -162,6 +186,7 @@ public actor GatewayClient: MessageWaiting {
         let socket = self.socket
         self.socket = nil
         failPending(with: .notConnected)
+        eventContinuation.finish()
         await socket?.close(code: 1000)
         logger.info("gateway disconnected")
     }
@@ -201,8 +226,11 @@ public actor GatewayClient: MessageWaiting {
         }
     }
 
-    /// Sends op 4 with a null channel: leave voice in `guild`.
-    func leaveVoice(guild: Snowflake) async {
+    /// Leaves voice in `guild` (op 4 with a null channel) without waiting for Discord to confirm.
+    ///
+    /// ``VoiceConnection/leave()`` calls this and also closes the voice sockets; call it directly
+    /// only where no connection exists, as after a failed join.
+    public func leaveVoice(guild: Snowflake) async {
         if let pending = pendingJoins.removeValue(forKey: guild) {
             pending.timer?.cancel()
             pending.continuation.resume(throwing: DiscordVoiceError.cancelled)
@@ -211,6 +239,18 @@ public actor GatewayClient: MessageWaiting {
             GatewayPayload(
                 opcode: .voiceStateUpdate,
                 data: ["guild_id": guild.json, "channel_id": nil, "self_mute": false, "self_deaf": false]))
+    }
+
+    /// Sends a leave and waits for the bot's VOICE_STATE_UPDATE without a channel.
+    private func leaveStaleVoiceState(guild: Snowflake) async throws(DiscordVoiceError) {
+        logger.info("leaving the voice channel the bot was left in, in guild \(guild)")
+        _ = waiters.take(.voiceLeft(guild))
+        await leaveVoice(guild: guild)
+        _ = try await wait(
+            for: .voiceLeft(guild), timeout: configuration.timeout,
+            timeoutError: .gatewayTimeout(
+                waitingFor: "the VOICE_STATE_UPDATE confirming the bot left voice in guild \(guild)",
+                seconds: configuration.timeoutSeconds))
     }
 
     private func sendJoin(guild: Snowflake, channel: Snowflake) async {
@@ -253,6 +293,7 @@ public actor GatewayClient: MessageWaiting {
         let current = generation
         self.socket = socket
         sessionLive = false
+        limiter = GatewaySendLimiter()
         resumeOnHello = resume
         waiters.forgetArrived()
         logger.debug("gateway socket open at \(url)")
@@ -344,6 +385,7 @@ public actor GatewayClient: MessageWaiting {
         heartbeatTask?.cancel()
         generation += 1
         failPending(with: error)
+        eventContinuation.finish()
         let socket = self.socket
         self.socket = nil
         await socket?.abort()
@@ -360,7 +402,22 @@ public actor GatewayClient: MessageWaiting {
 
     // MARK: Messages
 
-    private func send(_ payload: GatewayPayload) async {
+    /// Sends `payload` within the send limit: an ordinary send waits for a free slot (up to the
+    /// configured timeout, then it is dropped with a log line); a heartbeat never waits.
+    private func send(_ payload: GatewayPayload, heartbeat: Bool = false) async {
+        let deadline = ContinuousClock.now + configuration.timeout
+        while !limiter.take(at: .now, heartbeat: heartbeat) {
+            let delay = limiter.delay(at: .now, heartbeat: heartbeat)
+            guard ContinuousClock.now + delay <= deadline else {
+                logger.info("gateway send limit: dropped an op \(payload.opcode.code) that waited too long")
+                return
+            }
+            do {
+                try await Task.sleep(for: delay)
+            } catch {
+                return
+            }
+        }
         guard let socket else { return }
         logger.debug("gateway -> \(payload.json.redacted.serialized)")
         try? await socket.send(text: payload.json.serialized)
@@ -435,44 +492,35 @@ public actor GatewayClient: MessageWaiting {
         case "READY":
             guard let id = data["user"]?["id"]?.snowflake else { return }
             let name = data["user"]?["username"]?.string ?? id.description
+            let replacing = user != nil
             user = BotUser(id: id, name: name)
+            applicationID = data["application"]?["id"]?.snowflake
             sessionID = data["session_id"]?.string
             resumeURL = data["resume_gateway_url"]?.string
-            for guild in data["guilds"]?.array ?? [] {
-                if let guildID = guild["id"]?.snowflake { knownGuilds.insert(guildID) }
-            }
+            guilds = [:]
+            waiters.forgetArrived()
+            knownGuilds = Set((data["guilds"]?.array ?? []).compactMap { $0["id"]?.snowflake })
             failedReconnects = 0
             sessionLive = true
             logger.info("gateway connected as \(name)")
             waiters.deliver(.ready, data)
+            if replacing { eventContinuation.yield(.sessionReplaced) }
             await resendPendingJoins(onlyUnsent: false)
         case "RESUMED":
             failedReconnects = 0
             sessionLive = true
             logger.info("gateway session resumed")
+            eventContinuation.yield(.resumed)
             await resendPendingJoins(onlyUnsent: true)
-        case "GUILD_CREATE":
-            guard let guild = Guild(guildCreate: data) else { return }
-            guilds[guild.id] = guild
-            knownGuilds.insert(guild.id)
-            waiters.deliver(.guild(guild.id), data)
-        case "GUILD_DELETE":
-            if let id = data["id"]?.snowflake, data["unavailable"]?.bool != true {
-                guilds.removeValue(forKey: id)
-                knownGuilds.remove(id)
-            }
-        case "CHANNEL_CREATE", "CHANNEL_UPDATE":
-            if let guild = data["guild_id"]?.snowflake, let id = data["id"]?.snowflake {
-                guilds[guild]?.channels[id] = GuildChannel(
-                    id: id, name: data["name"]?.string ?? "", type: data["type"]?.int ?? -1)
-            }
-        case "CHANNEL_DELETE":
-            if let guild = data["guild_id"]?.snowflake, let id = data["id"]?.snowflake {
-                guilds[guild]?.channels.removeValue(forKey: id)
-            }
+        case "GUILD_CREATE", "GUILD_DELETE", "GUILD_UPDATE", "CHANNEL_CREATE", "CHANNEL_UPDATE", "CHANNEL_DELETE",
+            "GUILD_ROLE_CREATE", "GUILD_ROLE_UPDATE", "GUILD_ROLE_DELETE", "GUILD_MEMBER_UPDATE":
+            applyGuildEvent(event, data)
+        case "INTERACTION_CREATE":
+            eventContinuation.yield(.interaction(data))
         case "VOICE_STATE_UPDATE":
             guard let guild = data["guild_id"]?.snowflake, let state = VoiceState(json: data) else { return }
             guilds[guild]?.apply(state)
+            if state.userID == user?.id, state.channelID == nil { waiters.deliver(.voiceLeft(guild), data) }
             if state.userID == user?.id, let channel = state.channelID, pendingJoins[guild]?.channelID == channel {
                 pendingJoins[guild]?.sessionID = state.sessionID
                 completeJoinIfReady(guild: guild)
@@ -483,6 +531,47 @@ public actor GatewayClient: MessageWaiting {
             else { return }
             pendingJoins[guild]?.server = (token, endpoint)
             completeJoinIfReady(guild: guild)
+        default:
+            break
+        }
+    }
+
+    /// Keeps guild state current; announces guilds coming, going out for an outage, and removed.
+    private func applyGuildEvent(_ event: String, _ data: JSONValue) {
+        let guildID = data["guild_id"]?.snowflake
+        switch event {
+        case "GUILD_CREATE":
+            guard let id = data["id"]?.snowflake else { return }
+            knownGuilds.insert(id)
+            guard data["unavailable"]?.bool != true, let guild = Guild(guildCreate: data) else {
+                guilds.removeValue(forKey: id)
+                eventContinuation.yield(.guildUnavailable(id))
+                return
+            }
+            guilds[id] = guild
+            waiters.deliver(.guild(id), data)
+            eventContinuation.yield(.guildAvailable(id))
+        case "GUILD_DELETE":
+            guard let id = data["id"]?.snowflake else { return }
+            guilds.removeValue(forKey: id)
+            if data["unavailable"]?.bool == true {
+                eventContinuation.yield(.guildUnavailable(id))
+            } else {
+                knownGuilds.remove(id)
+                eventContinuation.yield(.guildRemoved(id))
+            }
+        case "GUILD_UPDATE":
+            if let id = data["id"]?.snowflake { guilds[id]?.update(from: data) }
+        case "CHANNEL_CREATE", "CHANNEL_UPDATE":
+            if let guildID, let channel = GuildChannel(json: data) { guilds[guildID]?.channels[channel.id] = channel }
+        case "CHANNEL_DELETE":
+            if let guildID, let id = data["id"]?.snowflake { guilds[guildID]?.channels.removeValue(forKey: id) }
+        case "GUILD_ROLE_CREATE", "GUILD_ROLE_UPDATE":
+            if let guildID, let role = data["role"] { guilds[guildID]?.applyRole(role) }
+        case "GUILD_ROLE_DELETE":
+            if let guildID, let role = data["role_id"]?.snowflake { guilds[guildID]?.roles.removeValue(forKey: role) }
+        case "GUILD_MEMBER_UPDATE":
+            if let guildID { guilds[guildID]?.applyMember(data) }
         default:
             break
         }
@@ -526,7 +615,7 @@ public actor GatewayClient: MessageWaiting {
     }
 
     private func sendHeartbeat() async {
-        await send(GatewayPayload(opcode: .heartbeat, data: sequence.map { .int($0) } ?? nil))
+        await send(GatewayPayload(opcode: .heartbeat, data: sequence.map { .int($0) } ?? nil), heartbeat: true)
     }
 }
 

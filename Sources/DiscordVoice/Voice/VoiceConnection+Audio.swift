@@ -19,18 +19,19 @@ extension VoiceConnection {
     /// How many silence frames end a playback.
     public static let silenceFrameCount = 5
 
-    /// Plays `packets` (one 20 ms Opus packet each), then silence, SPEAKING 0, and leaves the channel.
+    /// Plays `packets` (one 20 ms Opus packet each), then silence, SPEAKING 0, and leaves the
+    /// channel unless `leaving` is false, which keeps the connection ready for the next play.
     ///
     /// Cancelling the calling task stops the audio at once and still sends the silence, turns
     /// speaking off and leaves (within about 0.1 s); the report then says `cancelled`.
-    public func play<Packets: AsyncSequence>(_ packets: Packets) async throws -> PlaybackReport
+    public func play<Packets: AsyncSequence>(_ packets: Packets, leaving: Bool = true) async throws -> PlaybackReport
     where Packets.Element == [UInt8] {
-        try await play(packets, transform: PassthroughFrameTransform())
+        try await play(packets, transform: PassthroughFrameTransform(), leaving: leaving)
     }
 
     /// Plays `packets` through `transform` (the DAVE seam) before packetizing.
     public func play<Packets: AsyncSequence, Transform: OpusFrameTransform>(
-        _ packets: Packets, transform: Transform
+        _ packets: Packets, transform: Transform, leaving: Bool = true
     ) async throws -> PlaybackReport where Packets.Element == [UInt8] {
         if let failure { throw failure }
         guard state == .ready || state == .recovering else { throw DiscordVoiceError.notConnected }
@@ -77,7 +78,7 @@ extension VoiceConnection {
         let silence = Array(repeating: Self.silenceFrame, count: Self.silenceFrameCount)
         let report = await sender.finish(tail: silence, dropQueued: cancelled)
         await sendSpeaking(false)
-        await leave()
+        if leaving || cancelled { await leave() }
         if let failure { throw failure }
         let audioFrames = report.framesSent - Self.silenceFrameCount
         logger.info("played \(audioFrames) frames\(cancelled ? " (cancelled)" : "")")
