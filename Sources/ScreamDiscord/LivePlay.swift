@@ -46,7 +46,7 @@ public struct PlayRequest: Sendable {
 
     /// The token without a `Bot ` prefix, refused when it cannot be a bot token: empty, only
     /// the prefix, or holding spaces or control characters (a paste gone wrong).
-    static func bareToken(_ token: String) throws -> String {
+    static func bareToken(_ token: String) throws(PlayError) -> String {
         let bare = token.hasPrefix("Bot ") ? String(token.dropFirst(4)) : token
         guard !bare.isEmpty, bare != "Bot" else { throw PlayError.invalidToken(reason: "it holds only the Bot prefix") }
         guard !bare.unicodeScalars.contains(where: { $0.properties.isWhitespace || $0.value < 0x20 || $0.value == 0x7f })

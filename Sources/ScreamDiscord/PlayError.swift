@@ -50,8 +50,7 @@ public enum PlayError: Error, Sendable, Equatable, CustomStringConvertible {
     private static func isInputProblem(_ error: DiscordVoiceError) -> Bool {
         switch error {
         case .gatewayClosed(.authenticationFailed, _), .unknownGuild, .unknownChannel, .notAVoiceChannel, .stageChannel,
-            .invalidURL,
-            .caFileUnreadable:
+            .missingPermissions, .channelFull, .invalidURL, .caFileUnreadable:
             true
         default:
             false

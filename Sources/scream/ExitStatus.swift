@@ -27,6 +27,8 @@ struct ExitStatus {
             self.init(error.description, error.exitStatus)
         case let error as PlayError:
             self.init(error.description, error.exitStatus)
+        case let error as BotError:
+            self.init(error.description, error.exitStatus)
         case let error as EncodingError:
             self.init(error.description, Self.isInputProblem(error) ? Self.invalidInput : Self.runtimeFailure)
         case let error as ImageError:

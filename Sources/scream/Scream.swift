@@ -15,6 +15,7 @@ struct Scream: AsyncParsableCommand {
               scream generate - --format wav | aplay     stream to stdout
               scream play --guild G --channel C          join, scream, leave
               scream play --guild G --dry-run            preview, no network
+              scream bot                                 answer /scream in Discord
               scream generate out.ogg --image out.png    also draw a PNG
               scream preview out.ogg -o out.png          draw a PNG of a file
               scream presets                             list the presets
@@ -24,5 +25,5 @@ struct Scream: AsyncParsableCommand {
             143 terminated (SIGTERM).
             """,
         version: "scream \(version)",
-        subcommands: [GenerateCommand.self, PlayCommand.self, PreviewCommand.self, PresetsCommand.self])
+        subcommands: [GenerateCommand.self, PlayCommand.self, BotCommand.self, PreviewCommand.self, PresetsCommand.self])
 }

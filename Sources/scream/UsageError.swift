@@ -18,6 +18,10 @@ enum UsageError: Error, CustomStringConvertible {
     case repeatedOption(String)
     /// `scream help NAME` for a command that does not exist.
     case unknownCommand(String, known: [String])
+    /// `bot invite-url --application-id` with something that is not an id.
+    case invalidApplicationID(String)
+    /// `bot invite-url` with a token whose first part does not decode to an id.
+    case tokenWithoutApplicationID
 
     var description: String {
         switch self {
@@ -39,6 +43,10 @@ enum UsageError: Error, CustomStringConvertible {
             "\(name) was given more than once; give each option once."
         case .unknownCommand(let name, let known):
             "there is no command '\(name)'; the commands are \(known.joined(separator: ", "))."
+        case .invalidApplicationID(let text):
+            "--application-id must be a numeric Discord id, not '\(text.prefix(40))'."
+        case .tokenWithoutApplicationID:
+            "the application id cannot be read from this token; pass --application-id (General Information page of your application)."
         }
     }
 

@@ -42,6 +42,8 @@ public actor VoiceConnection: MessageWaiting {
     public internal(set) var daveProtocolVersion: Int64 = 0
     /// Users in the call as CLIENTS_CONNECT and CLIENT_DISCONNECT report them.
     public internal(set) var connectedUsers: Set<Snowflake> = []
+    /// Whether another play can follow on this connection: it was neither left nor lost.
+    public var isUsable: Bool { state != .closed && failure == nil }
 
     var waiters = Waiters<Signal>()
     let gateway: GatewayClient

@@ -1,0 +1,28 @@
+/// Why `scream bot` stopped or could not start.
+public enum BotError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// READY carried no application id, so the bot cannot register or answer commands.
+    case noApplicationID
+    /// Registering `/scream` was refused for lack of the `applications.commands` scope.
+    case missingCommandsScope(inviteURL: String)
+    /// Discord refused a request; the sentence names the route and the reason.
+    case rest(String)
+
+    public var description: String {
+        switch self {
+        case .noApplicationID:
+            "Discord's READY carried no application id, so /scream cannot be registered or answered."
+        case .missingCommandsScope(let inviteURL):
+            "Discord refused to register /scream: the bot was added without the applications.commands scope; invite it again with \(inviteURL)"
+        case .rest(let sentence):
+            sentence
+        }
+    }
+
+    /// The process exit status: 2 for a setup the user must fix, 1 otherwise.
+    public var exitStatus: Int32 {
+        switch self {
+        case .missingCommandsScope: 2
+        case .noApplicationID, .rest: 1
+        }
+    }
+}

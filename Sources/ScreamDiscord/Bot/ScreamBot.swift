@@ -1,0 +1,174 @@
+import DiscordVoice
+import Logging
+import ScreamCore
+
+/// `scream bot`: one gateway session, one REST client, one ``GuildScreamer`` per guild.
+///
+/// Interactions are answered within Discord's 3 s: refused at once, ephemerally, with one
+/// sentence, or accepted with a public reply that the guild's actor edits to the result.
+public actor ScreamBot {
+    private let settings: BotSettings
+    private let gateway: GatewayClient
+    private let responder: InteractionResponder
+    private let logger: Logger
+    private var guilds: [Snowflake: GuildScreamer] = [:]
+    private var paused: Set<Snowflake> = []
+    private var stopping = false
+
+    /// How long the screams in progress may take to end on SIGINT or SIGTERM.
+    static let shutdownGrace: Duration = .milliseconds(500)
+
+    private init(settings: BotSettings, gateway: GatewayClient, responder: InteractionResponder, logger: Logger) {
+        self.settings = settings
+        self.gateway = gateway
+        self.responder = responder
+        self.logger = logger
+    }
+
+    /// Connects, registers `/scream` and answers it until `trap` catches a signal; then ends
+    /// the screams in progress, edits their replies, closes the gateway and returns.
+    public static func run(_ settings: BotSettings, version: String, trap: SignalTrap, logger: Logger) async throws {
+        let configuration = DiscordVoice.Configuration(
+            token: settings.token, gatewayURL: settings.gatewayURL, caFile: settings.caFile,
+            timeout: settings.timeout, logger: logger)
+        let gateway: GatewayClient
+        let responder: InteractionResponder
+        do {
+            gateway = try GatewayClient(configuration: configuration)
+        } catch {
+            throw PlayError.discord(error)
+        }
+        do {
+            responder = try InteractionResponder(settings: settings, version: version, logger: logger)
+        } catch {
+            throw BotError.rest(error.description)
+        }
+        let bot = ScreamBot(settings: settings, gateway: gateway, responder: responder, logger: logger)
+        do {
+            try await bot.serve(trap: trap)
+        } catch {
+            await gateway.disconnect()
+            await responder.shutdown()
+            throw error
+        }
+        await responder.shutdown()
+    }
+
+    private func serve(trap: SignalTrap) async throws {
+        do {
+            try await gateway.connect()
+        } catch {
+            throw PlayError.discord(error)
+        }
+        guard let applicationID = await gateway.applicationID else { throw BotError.noApplicationID }
+        if settings.register {
+            try await responder.register(
+                applicationID: applicationID, guild: settings.registrationGuild, maxDuration: settings.maxDuration)
+        }
+        logger.info("answering /scream as application \(applicationID)")
+        let events = gateway.events
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask {
+                for await event in events {
+                    await self.handle(event)
+                }
+            }
+            group.addTask {
+                _ = await trap.waitForSignal(polling: .milliseconds(50))
+            }
+            _ = await group.next()
+            group.cancelAll()
+        }
+        await shutDown(reason: "Stopped: the bot is shutting down.")
+    }
+
+    private func handle(_ event: GatewayEvent) async {
+        switch event {
+        case .interaction(let json):
+            guard let interaction = Interaction(json: json) else { return }
+            await answer(interaction)
+        case .guildUnavailable(let id):
+            paused.insert(id)
+        case .guildAvailable(let id):
+            paused.remove(id)
+        case .guildRemoved(let id):
+            paused.remove(id)
+            if let screamer = guilds.removeValue(forKey: id) {
+                await screamer.stop(reason: "Stopped: the bot was removed from this server.")
+            }
+        case .sessionReplaced:
+            let screamers = guilds
+            guilds.removeAll()
+            for screamer in screamers.values {
+                await screamer.stop(reason: "Stopped: the bot lost its Discord session and had to start a new one.")
+            }
+        case .resumed:
+            break
+        }
+    }
+
+    /// Refuses or accepts one interaction, replying at once.
+    private func answer(_ interaction: Interaction) async {
+        guard interaction.isScreamCommand else { return }
+        switch await accept(interaction) {
+        case .success(let (job, place)):
+            let text = place == 0
+                ? "Screaming in <#\(job.channel)>…"
+                : "Queued for <#\(job.channel)>: number \(place) in line."
+            responder.acknowledge(interaction, with: text)
+        case .failure(let refusal):
+            logger.info("refused /scream in guild \(interaction.guildID.map(String.init(describing:)) ?? "none"): \(refusal)")
+            responder.refuse(interaction, with: refusal.description)
+        }
+    }
+
+    private func accept(_ interaction: Interaction) async -> Result<(GuildScreamer.Job, GuildScreamer.Place), Refusal> {
+        guard !stopping else { return .failure(.shuttingDown) }
+        guard let guildID = interaction.guildID, let userID = interaction.userID else { return .failure(.notInGuild) }
+        guard !paused.contains(guildID), let guild = try? await gateway.guild(guildID) else {
+            return .failure(.guildUnavailable)
+        }
+        let order: ScreamOrder
+        do {
+            order = try ScreamOrder(options: interaction.options, maxDuration: settings.maxDuration)
+        } catch {
+            return .failure(error)
+        }
+        let channelID: Snowflake
+        switch VoiceChannelCheck.channel(for: userID, in: guild, bot: await gateway.user?.id) {
+        case .success(let id): channelID = id
+        case .failure(let refusal): return .failure(refusal)
+        }
+        let recipe: ScreamRecipe
+        do {
+            recipe = try order.recipe(defaultPreset: settings.defaultPreset, maxDuration: settings.maxDuration).forDiscord
+        } catch {
+            return .failure(.badOption("preset", expected: GuildScreamer.sentence(for: error)))
+        }
+        let job = GuildScreamer.Job(interaction: interaction, channel: channelID, order: order, recipe: recipe)
+        return await screamer(for: guildID).submit(job).map { (job, $0) }
+    }
+
+    private func screamer(for guildID: Snowflake) -> GuildScreamer {
+        if let screamer = guilds[guildID] { return screamer }
+        let screamer = GuildScreamer(
+            guildID: guildID, gateway: gateway, responder: responder, settings: settings, logger: logger)
+        guilds[guildID] = screamer
+        return screamer
+    }
+
+    /// Stops taking interactions, ends every scream within ``shutdownGrace``, edits the
+    /// replies and closes the gateway with 1000.
+    private func shutDown(reason: String) async {
+        stopping = true
+        let screamers = Array(guilds.values)
+        guilds.removeAll()
+        await withTaskGroup(of: Void.self) { group in
+            for screamer in screamers {
+                group.addTask { await screamer.stop(reason: reason) }
+            }
+        }
+        await gateway.disconnect()
+        logger.info("bot stopped")
+    }
+}
