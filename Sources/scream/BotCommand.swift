@@ -10,12 +10,14 @@ struct BotCommand: AsyncParsableCommand {
         commandName: "bot",
         abstract: "Run a Discord bot that screams in your voice channel when you type /scream.",
         discussion: """
-            The bot registers /scream (globally, or in one guild with --guild, which is
-            instant), then answers it in every guild it is in: it joins the caller's voice
+            The bot registers /scream (globally, or with --guild in one guild, which is
+            instant) and answers it in every guild it is in: it joins the caller's voice
             channel, screams and leaves. /scream takes the options preset, duration, seed
             and volume. Screams in one guild queue; guilds scream at the same time.
-            SIGINT or SIGTERM ends the screams in progress, edits their replies and exits 0.
-            Invite the bot with the URL that 'scream bot invite-url' prints.
+
+            SIGINT or SIGTERM ends the screams in progress, edits their replies and exits
+            0. 'scream help bot run' lists the options; 'scream bot invite-url' prints
+            the URL that adds the bot to a server.
 
             Examples:
               scream bot
@@ -30,7 +32,7 @@ struct BotCommand: AsyncParsableCommand {
 struct BotRunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
-        abstract: "Connect, register /scream and answer it until stopped (the default).")
+        abstract: "Connect, register /scream and answer it until stopped.")
 
     @Option(help: ArgumentHelp("Discord bot token (default: DISCORD_TOKEN or the config file).", valueName: "token"))
     var token: String?

@@ -138,7 +138,7 @@ struct BadInput: Sendable, CustomTestStringConvertible {
         BadInput(arguments: ["shout"],
                  message: "Unexpected argument 'shout'."),
         BadInput(arguments: ["help", "nope"],
-                 message: "there is no command 'nope'; the commands are generate, play, preview, presets."),
+                 message: "there is no command 'nope'; the commands are generate, play, bot, preview, presets."),
         BadInput(arguments: ["generate", "out.ogg", "--volume", "-0.5"],
                  message: "invalid volume '-0.5' from --volume: expected a number from 0 to 1."),
         BadInput(arguments: ["generate", "out.ogg", "--volume", "2", "--volume", "0.5"],

@@ -13,6 +13,7 @@ import Testing
           scream generate - --format wav | aplay     stream to stdout
           scream play --guild G --channel C          join, scream, leave
           scream play --guild G --dry-run            preview, no network
+          scream bot                                 answer /scream in Discord
           scream generate out.ogg --image out.png    also draw a PNG
           scream preview out.ogg -o out.png          draw a PNG of a file
           scream presets                             list the presets
@@ -31,11 +32,83 @@ import Testing
           generate                Render a scream to an Ogg Opus or WAV file, or to
                                   standard output.
           play                    Play a scream into a Discord voice channel as a bot.
+          bot                     Run a Discord bot that screams in your voice channel
+                                  when you type /scream.
           preview                 Draw the waveform and spectrogram of an Ogg Opus or
                                   WAV file as a PNG.
           presets                 List the built-in presets.
 
           See 'scream help <subcommand>' for detailed help.
+
+        """
+
+    static let botHelp = """
+        OVERVIEW: Run a Discord bot that screams in your voice channel when you type
+        /scream.
+
+        The bot registers /scream (globally, or with --guild in one guild, which is
+        instant) and answers it in every guild it is in: it joins the caller's voice
+        channel, screams and leaves. /scream takes the options preset, duration, seed
+        and volume. Screams in one guild queue; guilds scream at the same time.
+
+        SIGINT or SIGTERM ends the screams in progress, edits their replies and exits
+        0. 'scream help bot run' lists the options; 'scream bot invite-url' prints
+        the URL that adds the bot to a server.
+
+        Examples:
+          scream bot
+          scream bot --guild 1234 --cooldown 30s --queue 5
+          scream bot invite-url
+
+        USAGE: scream bot <subcommand>
+
+        OPTIONS:
+          --version               Show the version.
+          -h, --help              Show help information.
+
+        SUBCOMMANDS:
+          run (default)           Connect, register /scream and answer it until stopped.
+          invite-url              Print the URL that adds the bot to a server, with the
+                                  scopes and permissions it needs.
+
+          See 'scream help bot <subcommand>' for detailed help.
+
+        """
+
+    static let botRunHelp = """
+        OVERVIEW: Connect, register /scream and answer it until stopped.
+
+        USAGE: scream bot run <options>
+
+        CONFIGURATION:
+          --config <file>         Config file (default:
+                                  $XDG_CONFIG_HOME/scream/config.yaml or
+                                  ~/.config/scream/config.yaml when present).
+          -v, --verbose           Log milestones to standard error (at least
+                                  --log-level info).
+          --log-level <level>     Log level: debug, info, warn or error (default: warn).
+
+        OPTIONS:
+          --token <token>         Discord bot token (default: DISCORD_TOKEN or the
+                                  config file).
+          -g, --guild <id>        Register /scream in this guild only, instead of
+                                  globally.
+          --no-register           Do not register /scream; use the commands already
+                                  registered.
+          --cooldown <duration>   How long one user waits between screams (default:
+                                  10s).
+          --queue <n>             How many screams may wait in one guild (default: 3).
+          --max-duration <duration>
+                                  The longest scream /scream may ask for (default: 30s).
+          --preset <name>         The preset /scream plays without one; without it the
+                                  scream is random.
+          --bitrate <bits>        Opus bitrate, such as 64000 or 64k (default: 64k).
+          --backend <backend>     Synthesizer: native or ffmpeg (default: native).
+          --timeout <duration>    How long connecting may take, such as 30s (default:
+                                  30s).
+          --version               Show the version.
+          -h, --help              Show help information.
+
 
         """
 
@@ -215,7 +288,7 @@ import Testing
     @Test(arguments: [
         (["--help"], rootHelp), (["generate", "--help"], generateHelp), (["play", "--help"], playHelp),
         (["presets", "--help"], presetsHelp), (["help", "generate"], generateHelp), (["play", "-h"], playHelp),
-        (["preview", "--help"], previewHelp),
+        (["preview", "--help"], previewHelp), (["bot", "--help"], botHelp), (["help", "bot", "run"], botRunHelp),
     ])
     func helpScreenIsExactlyAsDocumented(arguments: [String], screen: String) throws {
         let result = try ScreamBinary.run(arguments, in: try scratchFolder())
