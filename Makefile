@@ -67,6 +67,8 @@ install: build
 bench: setup
 	cd Benchmarks && $(SWIFT) package --allow-writing-to-package-directory benchmark
 	cd Benchmarks && $(SWIFT) run -c release Pacing 60
+	$(SWIFT) build -c release --product scream
+	bin=$$($(SWIFT) build -c release --show-bin-path) && cd Benchmarks && $(SWIFT) run -c release BotLoad "$$bin/scream" 20 60
 
 clean:
 	rm -rf .build Benchmarks/.build $(VENV)

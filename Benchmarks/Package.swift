@@ -30,5 +30,12 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Pacing"),
+        // The real `scream bot` under N guilds screaming at once: `make bench` runs it last.
+        .executableTarget(
+            name: "BotLoad",
+            dependencies: [
+                .product(name: "FakeDiscord", package: "scream"),
+            ],
+            path: "BotLoad"),
     ]
 )

@@ -210,6 +210,17 @@ import Testing
         }
     }
 
+    @Test func aVoiceChannelLeftOverFromACrashIsLeftAtStart() async throws {
+        var guild = Sample.guild()
+        guild.voiceStates.append(FakeDiscord.VoiceState(userID: Sample.bot.id, channelID: Sample.emptyChannelID, sessionID: "vs-stale"))
+        try await FakeDiscord.withRunning(FakeDiscord.Options(guilds: [guild])) { fake in
+            let bot = try BotRun(fake: fake)
+            try await fake.recorder.waitForLeave(timeout: Self.patience)
+            #expect(fake.recorder.voiceStateUpdates.map(\.channelID) == [nil])
+            _ = try await bot.stop()
+        }
+    }
+
     // MARK: - Refusals
 
     /// A `/scream` the bot must turn down, and the ephemeral sentence it must answer with.

@@ -307,8 +307,9 @@ import Testing
                 sent.mark()
                 kill(process.processIdentifier, SIGINT)
             }
+            // Well inside the 20 s join timeout: the signal, not the timeout, ended the wait.
             let signalled = try #require(sent.instant)
-            #expect(ContinuousClock.now - signalled < .seconds(1))
+            #expect(ContinuousClock.now - signalled < .seconds(5))
             #expect(result.status == 130)
             #expect(
                 result.stderr

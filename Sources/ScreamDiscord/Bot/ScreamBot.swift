@@ -91,6 +91,7 @@ public actor ScreamBot {
             paused.insert(id)
         case .guildAvailable(let id):
             paused.remove(id)
+            await leaveLeftoverVoiceChannel(in: id)
         case .guildRemoved(let id):
             paused.remove(id)
             if let screamer = guilds.removeValue(forKey: id) {
@@ -105,6 +106,16 @@ public actor ScreamBot {
         case .resumed:
             break
         }
+    }
+
+    /// Leaves a voice channel that GUILD_CREATE shows the bot in while it is not screaming
+    /// there: state left over from a process that crashed.
+    private func leaveLeftoverVoiceChannel(in guildID: Snowflake) async {
+        guard guilds[guildID] == nil, let bot = await gateway.user?.id, let guild = try? await gateway.guild(guildID),
+            let channel = guild.voiceStates[bot]?.channelID
+        else { return }
+        logger.info("leaving voice channel \(channel) in guild \(guildID), left over from an earlier run")
+        await gateway.leaveVoice(guild: guildID)
     }
 
     /// Refuses or accepts one interaction, replying at once.

@@ -1,0 +1,137 @@
+// Runs the real `scream bot` against the local fake Discord and reports what a user of a
+// busy bot would feel: interaction to acknowledgement, interaction to first audio packet,
+// and, with N guilds screaming at once, how evenly each stream's packets arrive, plus the
+// bot's CPU and memory.
+//
+// usage: BotLoad SCREAM_BINARY [GUILDS] [SECONDS] [PROBES]
+import FakeDiscord
+import Foundation
+
+let arguments = CommandLine.arguments.dropFirst()
+guard let binary = arguments.first else {
+    FileHandle.standardError.write(Data("usage: BotLoad SCREAM_BINARY [GUILDS] [SECONDS] [PROBES]\n".utf8))
+    exit(2)
+}
+let guildCount = arguments.dropFirst().first.flatMap(Int.init) ?? 20
+let seconds = arguments.dropFirst(2).first.flatMap(Double.init) ?? 60
+let probes = arguments.dropFirst(3).first.flatMap(Int.init) ?? 50
+
+func milliseconds(_ duration: Duration) -> Double { duration / .microseconds(1) / 1000 }
+func percentile(_ values: [Double], _ p: Double) -> Double {
+    let sorted = values.sorted()
+    return sorted.isEmpty ? .nan : sorted[Int((Double(sorted.count - 1) * p).rounded())]
+}
+func row(_ name: String, _ value: String) { print(name.padding(toLength: 46, withPad: " ", startingAt: 0) + value) }
+func ms(_ value: Double) -> String { String(format: "%8.2f ms", value) }
+
+/// Guild `index`: a text channel and a voice channel with one human in it.
+func guild(_ index: Int) -> FakeDiscord.Guild {
+    let id = 200_000_000_000_100_000 + index
+    let human = FakeDiscord.User(id: "\(400_000_000_000_100_000 + index)", username: "human\(index)")
+    return FakeDiscord.Guild(
+        id: "\(id)", name: "Guild \(index)",
+        channels: [
+            FakeDiscord.Channel(id: "\(300_000_000_000_100_000 + 2 * index)", name: "chat", kind: .text),
+            FakeDiscord.Channel(id: "\(300_000_000_000_100_001 + 2 * index)", name: "voice", kind: .voice),
+        ],
+        members: [human],
+        voiceStates: [FakeDiscord.VoiceState(userID: human.id, channelID: "\(300_000_000_000_100_001 + 2 * index)", sessionID: "vs-\(index)")])
+}
+
+/// CPU seconds (user + system) and resident memory of process `pid`, from /proc.
+func usage(of pid: Int32) -> (cpu: Double, rssMB: Double) {
+    let stat = (try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)) ?? ""
+    let fields = stat.split(separator: ")").last.map { $0.split(separator: " ") } ?? []
+    let ticks = Double(sysconf(Int32(_SC_CLK_TCK)))
+    let cpu = fields.count > 12 ? ((Double(fields[11]) ?? 0) + (Double(fields[12]) ?? 0)) / ticks : 0
+    let status = (try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)) ?? ""
+    let rss = status.split(separator: "\n").first { $0.hasPrefix("VmRSS:") }
+        .flatMap { Double($0.split(separator: " ").dropFirst().first ?? "") } ?? 0
+    return (cpu, rss / 1024)
+}
+
+let guilds = (0..<guildCount).map(guild)
+let fake = try await FakeDiscord.start(FakeDiscord.Options(guilds: guilds, heartbeatInterval: .seconds(41)))
+let bot = Process()
+bot.executableURL = URL(fileURLWithPath: binary)
+bot.arguments = ["bot", "--cooldown", "0s", "--max-duration", "\(Int(seconds.rounded(.up)))s", "--preset", "classic"]
+bot.environment = fake.environment.merging(["DISCORD_TOKEN": FakeDiscord.Sample.token, "PATH": "/usr/bin:/bin"]) { _, new in new }
+bot.standardOutput = FileHandle.nullDevice
+bot.standardError = FileHandle.nullDevice
+try bot.run()
+try await fake.rest.waitForRequests(1, to: "GET " + FakeDiscord.RESTRoute.globalCommands, timeout: .seconds(30))
+try await Task.sleep(for: .milliseconds(500))
+
+/// Sends `/scream` in guild `index` and returns the interaction.
+func scream(in index: Int, duration: Double) async throws -> FakeDiscord.SentInteraction {
+    let g = guilds[index]
+    guard let sent = await fake.sendInteraction(
+        guildID: g.id, channelID: g.channels[0].id, userID: g.members[0].id,
+        options: [.init(name: "duration", value: .number(duration))])
+    else { throw FakeDiscordError.timedOut("the bot's gateway session", .seconds(0)) }
+    return sent
+}
+
+// Latency: one scream at a time in the first guild.
+var acks: [Double] = []
+var firstAudio: [Double] = []
+for _ in 0..<probes {
+    let before = fake.recorder.rtpPackets.count
+    let start = ContinuousClock.now
+    let sent = try await scream(in: 0, duration: 0.2)
+    let callback = try await fake.rest.waitFor("the acknowledgement", timeout: .seconds(10)) { requests in
+        requests.contains { $0.route == FakeDiscord.RESTRoute.interactionCallback && $0.path.contains(sent.token) }
+    }.first { $0.route == FakeDiscord.RESTRoute.interactionCallback && $0.path.contains(sent.token) }
+    acks.append(milliseconds(callback!.arrival - start))
+    let packets = try await fake.recorder.waitForPackets(before + 1, timeout: .seconds(10))
+    firstAudio.append(milliseconds(packets[before].arrival - start))
+    try await fake.rest.waitForInteraction(token: sent.token, timeout: .seconds(20)) { $0.edits > 0 }
+    try await fake.recorder.waitForClosingSilence(timeout: .seconds(5))
+}
+
+// Load: every guild screams at once for `seconds`.
+let before = fake.recorder.rtpPackets.count
+let startUsage = usage(of: bot.processIdentifier)
+let loadStart = ContinuousClock.now
+var sent: [FakeDiscord.SentInteraction] = []
+for index in guilds.indices { sent.append(try await scream(in: index, duration: seconds)) }
+var peakRSS = startUsage.rssMB
+for interaction in sent {
+    while fake.rest.interaction(token: interaction.token).map({ $0.edits == 0 }) ?? true {
+        peakRSS = max(peakRSS, usage(of: bot.processIdentifier).rssMB)
+        try await Task.sleep(for: .milliseconds(250))
+        if ContinuousClock.now - loadStart > .seconds(seconds * 3 + 60) { break }
+    }
+}
+let endUsage = usage(of: bot.processIdentifier)
+let wall = milliseconds(ContinuousClock.now - loadStart) / 1000
+kill(bot.processIdentifier, SIGTERM)
+bot.waitUntilExit()
+
+let streams = Dictionary(grouping: fake.recorder.rtpPackets.dropFirst(before), by: \.ssrc).values
+var jitterP99: [Double] = []
+var drifts: [Double] = []
+var counts: [Int] = []
+for stream in streams {
+    let audio = stream.dropLast(5)
+    guard let first = audio.first else { continue }
+    let offsets = audio.enumerated().map { index, packet in milliseconds(packet.arrival - first.arrival - .milliseconds(20) * index) }
+    jitterP99.append(percentile(offsets.map(abs), 0.99))
+    drifts.append(abs(offsets.last ?? 0))
+    counts.append(stream.count)
+}
+await fake.stop()
+
+print("scream bot against the local fake Discord (no DAVE: the fake's voice server offers version 0)")
+print("latency, \(probes) screams one at a time in one guild")
+row("interaction to acknowledgement p50", ms(percentile(acks, 0.5)))
+row("interaction to acknowledgement p99", ms(percentile(acks, 0.99)))
+row("interaction to first audio packet p50", ms(percentile(firstAudio, 0.5)))
+row("interaction to first audio packet p99", ms(percentile(firstAudio, 0.99)))
+print("\(guildCount) guilds screaming \(Int(seconds)) s at once: \(streams.count) streams, \(counts.min() ?? 0)–\(counts.max() ?? 0) packets each")
+row("arrival offset p99, median stream", ms(percentile(jitterP99, 0.5)))
+row("arrival offset p99, worst stream", ms(jitterP99.max() ?? .nan))
+row("drift at the last packet, median stream", ms(percentile(drifts, 0.5)))
+row("drift at the last packet, worst stream", ms(drifts.max() ?? .nan))
+row("bot CPU", String(format: "%8.1f %% of one core (%.2f %% per stream)", 100 * (endUsage.cpu - startUsage.cpu) / wall, 100 * (endUsage.cpu - startUsage.cpu) / wall / Double(max(1, streams.count))))
+row("bot RSS", String(format: "%8.1f MB at start, %.1f MB peak", startUsage.rssMB, peakRSS))
