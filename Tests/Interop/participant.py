@@ -128,6 +128,10 @@ class Participant:
         self.roster = set()
         self._send(bytes([OP_KEY_PACKAGE]) + self.session.get_marshalled_key_package())
 
+    def reconnect(self) -> None:
+        """A new connection of the same person: fresh libdave state and a new key package."""
+        self._start_session()
+
     def _recover(self, transition_id: int) -> None:
         self._send(json.dumps({"op": OP_INVALID_COMMIT_WELCOME, "d": {"transition_id": transition_id}}))
         self._start_session()
