@@ -168,7 +168,9 @@ class FakeDiscord:
     def reconnect_participant(self, user_id: int) -> None:
         """The participant's client reconnects at once: a fresh libdave session and key package
         while its old leaf is still in the group; nobody hears of a disconnect."""
-        self.links[user_id].participant.reconnect()
+        link = self.links[user_id]
+        link.participant.reconnect()
+        self.dave.send_external_sender(link.client)
 
     # -- simulated people ----------------------------------------------------------------
     def add_participant(self, user_id: int) -> Participant:
