@@ -7,7 +7,8 @@ import NIOSSL
 /// Created by ``GatewayClient/joinVoice(guild:channel:)`` with the handshake done; ``play(_:)``
 /// streams Opus packets and leaves at the end. With DAVE negotiated, the connection runs a
 /// `DAVE.Session` on the voice gateway's DAVE messages and encrypts each frame end to end;
-/// the raw messages are also handed out through ``daveMessages``.
+/// the raw messages are also handed out through ``daveMessages``. When Discord replaces the voice
+/// server or a moderator moves the bot, the connection follows (see `VoiceConnection+Relocation`).
 public actor VoiceConnection: MessageWaiting {
     enum Signal: Hashable, Sendable {
         case hello
