@@ -84,6 +84,7 @@ import Testing
             let voice = try await harness.gateway.joinVoice(guild: Harness.guild, channel: Harness.party)
             let report = try await voice.play(TestPackets(count: 25))
             #expect(report.framesSent == 25)
+            try await harness.fake.recorder.waitForLeave(timeout: .seconds(2))
             try await expectCompletePlayback(harness.fake.recorder, count: 25, mode: FakeDiscord.Mode.aes256GCM)
             #expect(harness.fake.recorder.events.contains { if case .voiceHeartbeat = $0 { true } else { false } })
         }
