@@ -42,7 +42,7 @@ extension DAVE.Session {
         switch operation {
         case 0:
             for message in try Self.decodeVector(MLSMessage.self, from: body, opcode: Opcode.proposals) {
-                try check(message, for: group)
+                try check(message)
                 do {
                     try group.cacheProposal(message)
                 } catch {
@@ -69,9 +69,13 @@ extension DAVE.Session {
         return [.send(.commitWelcome(commit + (output.welcome?.tlsBytes ?? [])))]
     }
 
-    /// The DAVE rules for a proposal: from the external sender, Add or Remove only, Adds only for
-    /// announced users who are not already in the group (unless being removed) or already proposed.
-    private func check(_ message: MLSMessage, for group: Group) throws(DAVEError) {
+    /// The DAVE rules for a proposal, as libdave checks them on receipt: from the external sender,
+    /// Add or Remove only, Adds only for users announced to the media session.
+    ///
+    /// An Add for a user still in the group is accepted: a quick reconnect can bring its Add before
+    /// the Remove of the old leaf, and the commit covering both is fine. A commit that would leave a
+    /// user in two leaves is caught when it is processed (see `hasUniqueUsers`).
+    private func check(_ message: MLSMessage) throws(DAVEError) {
         guard case .publicMessage(let publicMessage) = message, case .external = publicMessage.content.sender else {
             throw .proposalRejected("it was not sent by the voice gateway's external sender")
         }
@@ -87,16 +91,6 @@ extension DAVE.Session {
             guard connectedUsers.contains(user) else {
                 throw .proposalRejected("it adds user \(user), who is not connected to the media session")
             }
-            let removed = Set(group.cachedProposals.compactMap { cached -> UInt32? in
-                if case .remove(let leaf) = cached.proposal { return leaf } else { return nil }
-            })
-            let present = group.members.filter { !removed.contains($0.index) }.map(\.leaf.credential)
-                + group.cachedProposals.compactMap { cached -> Credential? in
-                    if case .add(let package) = cached.proposal { return package.leafNode.credential } else { return nil }
-                }
-            guard !present.contains(where: { Self.userID(of: $0) == user }) else {
-                throw .proposalRejected("user \(user) would be in the group twice")
-            }
         default:
             throw .proposalRejected("DAVE allows only Add and Remove proposals")
         }
@@ -106,6 +100,7 @@ extension DAVE.Session {
     mutating func receiveCommit(_ payload: [UInt8]) throws(DAVEError) -> [Action] {
         let (transitionID, commit) = try Self.splitTransition(payload, opcode: Opcode.announceCommit)
         if let pendingCommit, pendingCommit.message == commit {
+            guard Self.hasUniqueUsers(pendingCommit.group) else { return try recover(transitionID) }
             state = .established(pendingCommit.group)
             self.pendingCommit = nil
             return prepareCommitTransition(transitionID, group: pendingCommit.group)

@@ -52,6 +52,8 @@ public enum DiscordVoiceError: Error, Sendable, Hashable, CustomStringConvertibl
     case alreadyPlaying
     /// Nobody who could decrypt the bot's end-to-end encrypted audio joined within the connect timeout.
     case noListener(seconds: Double)
+    /// Discord took the bot out of the voice channel (a moderator disconnected it, or the channel was deleted).
+    case disconnectedFromVoice(channel: Snowflake)
 
     /// One sentence saying what happened and, where it helps, what to do.
     public var description: String {
@@ -114,6 +116,8 @@ public enum DiscordVoiceError: Error, Sendable, Hashable, CustomStringConvertibl
             return "This voice connection is already playing; wait for the current playback to finish."
         case .noListener(let seconds):
             return "Nobody joined the voice channel within \(Self.format(seconds)) s to hear the scream, so nothing was played."
+        case .disconnectedFromVoice(let channel):
+            return "The bot was disconnected from voice channel \(channel) (by a moderator, or the channel was deleted), so the scream stopped."
         }
     }
 

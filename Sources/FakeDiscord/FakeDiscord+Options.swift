@@ -215,11 +215,15 @@ extension FakeDiscord {
         public var dropFirst: Int
         /// Delay before each answer.
         public var delay: Duration
+        /// Answer on the UDP loop the moment the request is read, as fast as the fake can (ignores
+        /// `dropFirst` and `delay`): a client must listen before it sends the request.
+        public var immediate: Bool
 
         /// Creates an IP discovery behaviour; the default answers at once.
-        public init(dropFirst: Int = 0, delay: Duration = .zero) {
+        public init(dropFirst: Int = 0, delay: Duration = .zero, immediate: Bool = false) {
             self.dropFirst = dropFirst
             self.delay = delay
+            self.immediate = immediate
         }
     }
 
@@ -241,6 +245,16 @@ extension FakeDiscord {
         case afterFirstPacket(Duration)
     }
 
+    /// Which of Discord's two signals of a voice move goes out first. The main gateway's
+    /// VOICE_STATE_UPDATE / VOICE_SERVER_UPDATE and the 4014 close of the old voice socket travel
+    /// on two sockets, so a client may see them in either order; the second follows 50 ms later.
+    public enum MoveOrder: Sendable, Hashable {
+        /// The main gateway events, then the close.
+        case gatewayFirst
+        /// The close, then the main gateway events.
+        case closeFirst
+    }
+
     /// A fault the fake injects at a trigger, or on demand through `FakeDiscord.inject(_:)`.
     public enum Fault: Sendable, Hashable {
         /// Main gateway sends RECONNECT (op 7); later dispatches wait for a RESUME.
@@ -257,6 +271,14 @@ extension FakeDiscord {
         case voiceClose(code: UInt16, reason: String)
         /// Voice gateway stops ACKing heartbeats on the current connection.
         case voiceZombie
+        /// Discord replaces the voice server: VOICE_SERVER_UPDATE naming the other voice endpoint with
+        /// a new token, and the old voice socket closes with 4014; the new session gets the next SSRC.
+        case voiceServerMove(MoveOrder)
+        /// A moderator moves the bot to `channel`: VOICE_STATE_UPDATE naming it and VOICE_SERVER_UPDATE
+        /// (same endpoint, new token), and the old voice socket closes with 4014.
+        case voiceChannelMove(channel: String, MoveOrder)
+        /// A moderator disconnects the bot: VOICE_STATE_UPDATE with no channel, and the voice socket closes with 4014.
+        case voiceDisconnect(MoveOrder)
     }
 
     /// A fault scripted to fire at a trigger.
@@ -291,6 +313,9 @@ extension FakeDiscord {
         public var joinResponse: JoinResponse
         /// IP discovery behaviour.
         public var ipDiscovery: IPDiscovery
+        /// The voice gateway sends HELLO only after the READY that answers IDENTIFY (a client must
+        /// identify as soon as the socket opens and accept either order).
+        public var voiceReadyBeforeHello: Bool
         /// SSRC assigned in voice READY.
         public var ssrc: UInt32
         /// Faults that fire at their triggers.
@@ -308,6 +333,7 @@ extension FakeDiscord {
             modes: [String] = [Mode.aes256GCM, Mode.xChaCha20Poly1305],
             joinResponse: JoinResponse = .stateThenServer,
             ipDiscovery: IPDiscovery = IPDiscovery(),
+            voiceReadyBeforeHello: Bool = false,
             ssrc: UInt32 = 0x0001_E240,
             faults: [ScriptedFault] = [],
             rest: RESTOptions = RESTOptions()
@@ -320,6 +346,7 @@ extension FakeDiscord {
             self.modes = modes
             self.joinResponse = joinResponse
             self.ipDiscovery = ipDiscovery
+            self.voiceReadyBeforeHello = voiceReadyBeforeHello
             self.ssrc = ssrc
             self.faults = faults
             self.rest = rest

@@ -31,6 +31,8 @@ public final class FakeDiscord: Sendable {
     public let resumeGatewayURL: String
     /// `127.0.0.1:PORT` as VOICE_SERVER_UPDATE sends it; reached at `wss://127.0.0.1:PORT/?v=8`.
     public let voiceEndpoint: String
+    /// A second voice gateway, where a `voiceServerMove` fault sends the bot (and back again).
+    public let secondVoiceEndpoint: String
     /// The UDP voice server's port, as voice READY sends it.
     public let udpPort: Int
     /// A PEM file holding the test CA that signed the fake's certificate.
@@ -58,6 +60,7 @@ public final class FakeDiscord: Sendable {
         self.gatewayURL = world.gatewayURL
         self.resumeGatewayURL = world.resumeGatewayURL
         self.voiceEndpoint = world.voiceEndpoint
+        self.secondVoiceEndpoint = world.secondVoiceEndpoint
         self.udpPort = world.udpPort
         self.rest = rest
         self.restURL = "https://127.0.0.1:\(listeners[4].localAddress?.port ?? 0)/api/v10"
@@ -90,8 +93,12 @@ public final class FakeDiscord: Sendable {
                         GatewaySession(world: world, viaResumeURL: viaResumeURL, uri: uri)
                     })
             }
-            listeners.append(
-                try await WebSocketServer.bind(group: loops[0], tls: tls) { _ in VoiceGatewaySession(world: world) })
+            for server in 0..<2 {
+                listeners.append(
+                    try await WebSocketServer.bind(group: loops[0], tls: tls) { _ in
+                        VoiceGatewaySession(world: world, server: server)
+                    })
+            }
             listeners.append(try await bindUDP(on: loops[1], world: world))
             listeners.append(try await RESTServer.bind(group: loops[1], tls: tls, rest: rest))
         } catch {
@@ -105,7 +112,8 @@ public final class FakeDiscord: Sendable {
             world.gatewayURL = "wss://127.0.0.1:\(ports[0])/?v=10&encoding=json"
             world.resumeGatewayURL = "wss://127.0.0.1:\(ports[1])"
             world.voiceEndpoint = "127.0.0.1:\(ports[2])"
-            world.udpPort = ports[3]
+            world.secondVoiceEndpoint = "127.0.0.1:\(ports[3])"
+            world.udpPort = ports[4]
         }.get()
         rest.setGatewayURL("wss://127.0.0.1:\(ports[0])")
         return FakeDiscord(

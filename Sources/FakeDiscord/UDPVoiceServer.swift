@@ -19,6 +19,14 @@ final class UDPVoiceHandler: ChannelInboundHandler {
         let bytes = Array(envelope.data.readableBytesView)
         let world = self.world
         if let ssrc = IPDiscovery.requestSSRC(bytes) {
+            if world.options.ipDiscovery.immediate {
+                world.recorder.record(.ipDiscovery(ssrc: ssrc, answered: true))
+                let response = IPDiscovery.response(
+                    ssrc: ssrc, address: envelope.remoteAddress.ipAddress ?? "", port: UInt16(envelope.remoteAddress.port ?? 0))
+                let answer = AddressedEnvelope(remoteAddress: envelope.remoteAddress, data: context.channel.allocator.buffer(bytes: response))
+                context.writeAndFlush(NIOAny(answer), promise: nil)
+                return
+            }
             let channel = context.channel
             world.loop.execute { world.discover(ssrc: ssrc, from: envelope.remoteAddress, on: channel) }
             return

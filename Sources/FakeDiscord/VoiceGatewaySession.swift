@@ -12,14 +12,17 @@ final class VoiceGatewaySession: WebSocketSession {
     private static let sessionEndingCodes: Set<UInt16> = [4006, 4014, 4021, 4022]
 
     private let world: World
+    /// Which of the fake's two voice servers this connection reached.
+    private let server: Int
     private var socket: WebSocketConnection?
     private var state = State.awaitingIdentify
     private var number = 0
     /// When true, heartbeats are recorded but never ACKed.
     var zombie = false
 
-    init(world: World) {
+    init(world: World, server: Int) {
         self.world = world
+        self.server = server
     }
 
     func didOpen(_ socket: WebSocketConnection) {
@@ -28,6 +31,10 @@ final class VoiceGatewaySession: WebSocketSession {
         number = world.voiceConnections
         world.currentVoice = self
         world.recorder.record(.voiceConnected(connection: number))
+        if !world.options.voiceReadyBeforeHello { sendHello() }
+    }
+
+    private func sendHello() {
         send(["op": 8, "d": ["v": 8, "heartbeat_interval": .int(world.options.voiceHeartbeatInterval.milliseconds)]])
     }
 
@@ -112,7 +119,7 @@ final class VoiceGatewaySession: WebSocketSession {
             close(code: 4011, reason: "Server not found.")
             return nil
         }
-        guard session.valid, session.sessionID == handshake.sessionID else {
+        guard session.valid, session.sessionID == handshake.sessionID, session.server == server else {
             close(code: 4006, reason: "Session is no longer valid.")
             return nil
         }
@@ -133,12 +140,14 @@ final class VoiceGatewaySession: WebSocketSession {
                 "modes": .array(world.options.modes.map(JSONValue.string)), "heartbeat_interval": 1,
                 "experiments": [],
             ])
+        if world.options.voiceReadyBeforeHello { sendHello() }
     }
 
     private func resume(_ data: JSONValue) {
         guard let session = accept(data, as: FakeDiscord.Event.voiceResume) else { return }
         session.replay(after: max(data["seq_ack"]?.int ?? 0, 0))
         send(["op": 9, "d": nil])
+        if world.options.voiceReadyBeforeHello { sendHello() }
     }
 
     /// Validates and records an IDENTIFY or RESUME; on success this connection takes the session over.

@@ -37,6 +37,8 @@ final class VoiceSessionState {
     let sessionID: String
     let token: String
     let ssrc: UInt32
+    /// Which of the fake's two voice servers carries the session (0: `voiceEndpoint`).
+    var server = 0
     private(set) var sequence = 0
     private var log: [(sequence: Int, message: Outgoing)] = []
     var valid = true
@@ -98,6 +100,7 @@ final class World: @unchecked Sendable {
     var gatewayURL = ""
     var resumeGatewayURL = ""
     var voiceEndpoint = ""
+    var secondVoiceEndpoint = ""
     var udpPort = 0
     var guilds: [String: FakeDiscord.Guild]
     var gatewaySessions: [String: GatewaySessionState] = [:]
@@ -216,6 +219,12 @@ final class World: @unchecked Sendable {
             currentVoice?.close(code: code, reason: reason)
         case .voiceZombie:
             currentVoice?.zombie = true
+        case .voiceServerMove(let order):
+            moveVoice(.server, order: order)
+        case .voiceChannelMove(let channel, let order):
+            moveVoice(.channel(channel), order: order)
+        case .voiceDisconnect(let order):
+            moveVoice(.disconnect, order: order)
         }
     }
 }

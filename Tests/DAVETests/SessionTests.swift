@@ -188,17 +188,41 @@ import Testing
         }
     }
 
-    @Test func aSecondAddForTheSameUserIsRefusedAsADuplicate() throws {
+    @Test func aSecondAddForTheSameUserIsAcceptedButItsCommitIsReportedWhenAnnounced() throws {
         let proposer = ExternalProposer(signatureKey: P256.Signing.PrivateKey(), credential: .basic(identity: [9]))
         var session = try Self.pendingSession(proposer: proposer, connected: [Self.alice])
         let groupID = DAVE.Session.bigEndian(Self.channel)
         let first = try proposer.propose(.add(try Self.keyPackage(for: Self.alice)), groupID: groupID, epoch: 0)
-        let actions = try session.handle(.proposals(Self.appendPayload([first])))
-        #expect(actions.contains { if case .send(let message) = $0 { message.opcode == DAVE.Session.Opcode.commitWelcome } else { false } })
+        _ = try session.handle(.proposals(Self.appendPayload([first])))
         let second = try proposer.propose(.add(try Self.keyPackage(for: Self.alice)), groupID: groupID, epoch: 0)
-        #expect(throws: DAVEError.proposalRejected("user \(Self.alice) would be in the group twice")) {
-            try session.handle(.proposals(Self.appendPayload([second])))
+        let actions = try session.handle(.proposals(Self.appendPayload([second])))
+        guard case .send(.commitWelcome(let payload)) = actions.first else { Issue.record("expected a commit, got \(actions)"); return }
+        var reader = TLSReader(payload)
+        _ = try reader.read(MLSMessage.self)
+        let announced = try session.handle(.announceCommit([0, 5] + payload[..<reader.position]))
+        guard case .send(.invalidCommitWelcome(5)) = announced.first, case .send(.keyPackage) = announced.dropFirst().first else {
+            Issue.record("expected invalid and a fresh key package, got \(announced)")
+            return
         }
+        #expect(session.members.isEmpty)
+    }
+
+    @Test func aReconnectingMembersAddBeforeItsRemoveIsCommittedWithoutARekey() throws {
+        var gateway = TestGateway(channelID: Self.channel)
+        gateway.addsBeforeRemoves = true
+        gateway.connect(Self.bot)
+        gateway.connect(Self.alice)
+        gateway.connect(Self.bob)
+        let executedBefore = gateway.executed.count
+        let sentBefore = gateway.received.count
+
+        gateway.reconnect(Self.alice)
+        #expect(gateway.refusals.isEmpty)
+        #expect(!gateway.received.dropFirst(sentBefore).contains { $0.message.opcode == DAVE.Session.Opcode.invalidCommitWelcome })
+        #expect(gateway.executed.count == executedBefore + 1)
+        #expect(gateway.members.filter { $0 == Self.alice }.count == 1)
+        #expect(Set(gateway.executed.last!.members) == [Self.bot, Self.alice, Self.bob])
+        try Self.expectEveryMemberDecryptsTheOthers(gateway)
     }
 
     @Test func revokedProposalsLeaveNothingToCommit() throws {

@@ -51,6 +51,9 @@ struct TestGateway {
     var staleCommits = 0
     /// Damage the next Welcome for these users.
     var corruptWelcomeFor: Set<UInt64> = []
+    /// When a member offers a new key package, propose its Add before the Remove of its old leaf
+    /// (each in its own opcode 27), as a quick reconnect can make Discord do.
+    var addsBeforeRemoves = false
     private var queue: [Item] = []
 
     init(channelID: UInt64) {
@@ -68,6 +71,17 @@ struct TestGateway {
         sessions[user] = DAVE.Session(selfUserID: user, channelID: channelID)
         if !others.isEmpty { queue.append(.toClient(user, .clientsConnect(userIDs: others))) }
         for other in others { queue.append(.toClient(other, .clientsConnect(userIDs: [user]))) }
+        queue.append(.toClient(user, .sessionDescription(protocolVersion: protocolVersion)))
+        if protocolVersion > 0 { queue.append(.toClient(user, .externalSender(proposer.sender.tlsBytes))) }
+        pump()
+    }
+
+    /// The user's client reconnects at once: a fresh session takes its place while its old leaf is
+    /// still in the group; the others hear of no disconnect.
+    mutating func reconnect(_ user: UInt64) {
+        let others = sessions.keys.filter { $0 != user }
+        sessions[user] = DAVE.Session(selfUserID: user, channelID: channelID)
+        if !others.isEmpty { queue.append(.toClient(user, .clientsConnect(userIDs: Array(others)))) }
         queue.append(.toClient(user, .sessionDescription(protocolVersion: protocolVersion)))
         if protocolVersion > 0 { queue.append(.toClient(user, .externalSender(proposer.sender.tlsBytes))) }
         pump()
@@ -152,11 +166,11 @@ struct TestGateway {
         revokeAdds(for: user)
         keyPackages[user] = keyPackage
         if established {
-            if members.contains(user) {
-                stale.insert(user)
-                proposeRemove(user)
-            }
+            let rejoining = members.contains(user)
+            if rejoining { stale.insert(user) }
+            if rejoining && !addsBeforeRemoves { proposeRemove(user) }
             proposeAdd(user)
+            if rejoining && addsBeforeRemoves { proposeRemove(user) }
         } else {
             let proposal = makeProposal(.add(keyPackage), user: user, epoch: 0)
             for (other, _) in pendingAdds where sessions[other] != nil { send([proposal], to: other) }

@@ -101,6 +101,9 @@ class DaveGateway:
         self.changed = asyncio.Event()
         self._timeout: asyncio.TimerHandle | None = None
         self.corrupt_welcome_for: set[int] = set()  # test knob: damage the next Welcome for these users
+        # test knob: a member's new key package gets its Add proposed before the Remove of its old
+        # leaf, each in its own opcode 27, as a quick reconnect can make Discord do
+        self.add_before_remove = False
 
     # -- bookkeeping ---------------------------------------------------------------------
     def log(self, text: str) -> None:
@@ -190,10 +193,14 @@ class DaveGateway:
         self.key_packages[user_id] = key_package
         self.log(f"{user_id} sent a key package")
         if self.established:
-            if user_id in self.members():
+            rejoining = user_id in self.members()
+            if rejoining:
                 self.stale.add(user_id)
+            if rejoining and not self.add_before_remove:
                 self._propose_remove(user_id)
             self._propose_add(user_id)
+            if rejoining and self.add_before_remove:
+                self._propose_remove(user_id)
         else:
             self._propose_add_unestablished(user_id)
 

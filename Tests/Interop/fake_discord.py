@@ -55,6 +55,7 @@ class Records:
     identify: dict | None = None
     voice_identify: dict | None = None
     select_protocol: dict | None = None
+    voice_identifies: list[dict] = field(default_factory=list)
     media: list[MediaRecord] = field(default_factory=list)
     rejected_packets: list[str] = field(default_factory=list)
     voice_joins: list[str | None] = field(default_factory=list)
@@ -103,21 +104,25 @@ class FakeDiscord:
         self.links: dict[int, InProcessLink] = {}
         self.sessions: dict[int, VoiceSession] = {}
         self.left = asyncio.Event()
+        self.voice_token = VOICE_TOKEN
+        self.voice_server = 0  # which of the two voice listeners VOICE_SERVER_UPDATE names
+        self._bot_voice_ws: ServerConnection | None = None
         self._main_ws: ServerConnection | None = None
         self._main_seq = 0
         self._next_ssrc = 1000
         self._servers: list = []
         self._udp: asyncio.DatagramTransport | None = None
-        self.main_port = self.voice_port = self.udp_port = 0
+        self.main_port = self.udp_port = 0
+        self.voice_ports: list[int] = []
 
     # -- lifecycle -----------------------------------------------------------------------
     async def start(self) -> None:
         context = self.pki.server_context()
         main = await serve(self._main, "127.0.0.1", 0, ssl=context, compression=None)
-        voice = await serve(self._voice, "127.0.0.1", 0, ssl=context, compression=None)
-        self._servers = [main, voice]
+        voices = [await serve(self._voice, "127.0.0.1", 0, ssl=context, compression=None) for _ in range(2)]
+        self._servers = [main, *voices]
         self.main_port = main.sockets[0].getsockname()[1]
-        self.voice_port = voice.sockets[0].getsockname()[1]
+        self.voice_ports = [voice.sockets[0].getsockname()[1] for voice in voices]
         loop = asyncio.get_running_loop()
         self._udp, _ = await loop.create_datagram_endpoint(lambda: _UDPServer(self), local_addr=("127.0.0.1", 0))
         self.udp_port = self._udp.get_extra_info("sockname")[1]
@@ -137,7 +142,35 @@ class FakeDiscord:
 
     @property
     def voice_endpoint(self) -> str:
-        return f"127.0.0.1:{self.voice_port}"
+        return f"127.0.0.1:{self.voice_ports[self.voice_server]}"
+
+    async def move_voice_server(self, close_first: bool = False) -> None:
+        """Discord replaces the bot's voice server: VOICE_SERVER_UPDATE naming the other voice
+        listener with a new token, and the old voice socket closes with 4014, in either order."""
+        self.voice_server = 1 - self.voice_server
+        self.voice_token = f"{VOICE_TOKEN}-{len(self.records.voice_identifies)}"
+        update = {"token": self.voice_token, "guild_id": str(self.guild_id), "endpoint": self.voice_endpoint}
+        old = self._bot_voice_ws
+
+        async def announce() -> None:
+            if self._main_ws is not None:
+                await self._main_send(self._main_ws, 0, update, "VOICE_SERVER_UPDATE")
+
+        async def close() -> None:
+            if old is not None:
+                await old.close(4014, "Disconnected.")
+
+        first, second = (close, announce) if close_first else (announce, close)
+        await first()
+        await asyncio.sleep(0.05)
+        await second()
+
+    def reconnect_participant(self, user_id: int) -> None:
+        """The participant's client reconnects at once: a fresh libdave session and key package
+        while its old leaf is still in the group; nobody hears of a disconnect."""
+        link = self.links[user_id]
+        link.participant.reconnect()
+        self.dave.send_external_sender(link.client)
 
     # -- simulated people ----------------------------------------------------------------
     def add_participant(self, user_id: int) -> Participant:
@@ -224,7 +257,7 @@ class FakeDiscord:
                         "session_id": BOT_VOICE_SESSION, "self_deaf": bool(d.get("self_deaf")),
                         "self_mute": bool(d.get("self_mute")), "deaf": False, "mute": False}, "VOICE_STATE_UPDATE")
                     if channel:
-                        await self._main_send(ws, 0, {"token": VOICE_TOKEN, "guild_id": str(self.guild_id),
+                        await self._main_send(ws, 0, {"token": self.voice_token, "guild_id": str(self.guild_id),
                                                       "endpoint": self.voice_endpoint}, "VOICE_SERVER_UPDATE")
                 elif op == 6:
                     await self._main_send(ws, 0, {}, "RESUMED")
@@ -263,11 +296,15 @@ class FakeDiscord:
                 op, d = body.get("op"), body.get("d") or {}
                 if op == 0:
                     self.records.voice_identify = d
-                    if d.get("token") != VOICE_TOKEN or d.get("server_id") != str(self.guild_id):
+                    self.records.voice_identifies.append(d)
+                    if d.get("token") != self.voice_token or d.get("server_id") != str(self.guild_id) \
+                            or ws.local_address[1] != self.voice_ports[self.voice_server]:
                         await ws.close(4004, "Authentication failed.")
                         return
                     max_version = int(d.get("max_dave_protocol_version", 0))
                     client = VoiceClient(int(d["user_id"]), queue.put_nowait)
+                    if client.user_id == self.bot_user_id:
+                        self._bot_voice_ws = ws
                     session = self._new_session(client.user_id)
                     client.send_json(2, {"ssrc": session.ssrc, "ip": "127.0.0.1", "port": self.udp_port,
                                          "modes": list(self.modes), "experiments": []})
@@ -290,7 +327,8 @@ class FakeDiscord:
             pass
         finally:
             writer.cancel()
-            if client:
+            # after a move the user's new connection may have identified first: it stays
+            if client and self.dave.clients.get(client.user_id) is client:
                 self.dave.disconnect(client.user_id)
 
     def _on_datagram(self, data: bytes, addr: tuple[str, int], transport: asyncio.DatagramTransport) -> None:

@@ -128,6 +128,20 @@ class Participant:
         self.roster = set()
         self._send(bytes([OP_KEY_PACKAGE]) + self.session.get_marshalled_key_package())
 
+    def reconnect(self) -> None:
+        """A new connection of the same person: fresh libdave session (a reset one would report
+        only its own leaf as changed in the next roster), encryptor and decryptors (the media logs
+        go on), and a new key package; the gateway must send the external sender again."""
+        self.session = dave.Session(lambda source, reason: self.failures.append((source, reason)))
+        self.roster = set()
+        self.encryptor = dave.Encryptor()
+        self.encryptor.assign_ssrc_to_codec(SSRC, dave.Codec.opus)
+        self.encryptor.set_passthrough_mode(True)
+        self.decryptors = {}
+        self.opus = {}
+        self.pending_transitions = {}
+        self._start_session()
+
     def _recover(self, transition_id: int) -> None:
         self._send(json.dumps({"op": OP_INVALID_COMMIT_WELCOME, "d": {"transition_id": transition_id}}))
         self._start_session()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -357,3 +358,53 @@ def test_i_alone_until_the_timeout_exits_non_zero_without_playing(bot, pki: Test
             report("i", fake, [f"exit status {code}"])
 
     run(scenario, 60)
+
+
+def test_j_a_quick_reconnect_whose_add_comes_before_its_remove_costs_no_rekey(bot, pki: TestPKI) -> None:
+    async def scenario() -> None:
+        async with playing(bot, pki, 5) as (fake, scream):
+            bot_id = fake.bot_user_id
+            a, b = fake.add_participant(A), fake.add_participant(B)
+            await settled(fake, {A, B})
+            await scream.start()
+            await settled(fake, {A, B, bot_id}, after=len(fake.dave.executed), timeout=30)
+            await fake.dave.wait_for(lambda: len(fake.records.media) >= 25, 20, "half a second of audio")
+            fake.dave.add_before_remove = True
+            executed = len(fake.dave.executed)
+            fake.reconnect_participant(A)
+            await settled(fake, {A, B, bot_id}, after=executed, timeout=20)
+            rejoined = fake.dave.executed[-1][0]
+            await _finish(scream, fake)
+            reports = [e.text for e in fake.dave.events if e.text.startswith(f"{bot_id} reported an invalid")]
+            assert reports == [], f"the bot refused the reconnect: {reports}"
+            assert fake.dave.members().count(A) == 1
+            assert_never_in_the_clear(fake)
+            report("j", fake, [assert_heard_everything(fake, a, rejoined, "reconnected participant", GRACE),
+                               assert_heard_everything(fake, b, first_execute_with(fake, {A, B, bot_id}),
+                                                       "other participant")])
+
+    run(scenario, 120)
+
+
+@pytest.mark.parametrize("close_first", [False, True], ids=["gateway-first", "close-first"])
+def test_k_voice_server_move_mid_scream_every_frame_still_decrypts(bot, pki: TestPKI, close_first: bool) -> None:
+    async def scenario() -> None:
+        async with playing(bot, pki, 5) as (fake, scream):
+            bot_id = fake.bot_user_id
+            a = await playing_to_one_listener(fake, scream)
+            joined = first_execute_with(fake, {A, bot_id})
+            executed = len(fake.dave.executed)
+            await fake.move_voice_server(close_first)
+            await settled(fake, {A, bot_id}, after=executed, timeout=30)
+            await _finish(scream, fake)
+            identifies = [d for d in fake.records.voice_identifies if d.get("user_id") == str(bot_id)]
+            assert len(identifies) == 2, identifies
+            assert identifies[1]["session_id"] == identifies[0]["session_id"]
+            assert identifies[1]["token"] == fake.voice_token != identifies[0]["token"]
+            assert_never_in_the_clear(fake)
+            played = re.search(r"played (\d+) frames", scream.stderr.decode(errors="replace"))
+            audio = [m for m in fake.records.media if m.frame != SILENCE]
+            assert played and len(audio) == int(played[1]), f"{len(audio)} audio frames arrived, the bot {played}"
+            report("k", fake, [assert_heard_everything(fake, a, joined, "listener across the move")])
+
+    run(scenario, 120)

@@ -318,6 +318,37 @@ import Testing
             #expect(recorder.rtpPackets.isEmpty)
         }
     }
+
+    @Test func aVoiceServerChangeMidScreamPlaysEveryFrameAndExitsZero() async throws {
+        let options = FakeDiscord.Options(faults: [.init(.voiceServerMove(.closeFirst), at: .afterPackets(15))])
+        try await FakeDiscord.withRunning(options) { fake in
+            let result = try await play(
+                ["--guild", Sample.guildID, "--channel", Sample.partyChannelID, "--preset", "classic", "--duration", "1s", "-v"],
+                against: fake)
+            #expect(result.status == 0, "\(result.stderr)")
+            let frames = try #require(announcedFrames(in: result.stderr))
+            try await fake.recorder.waitForClosingSilence(timeout: .seconds(2))
+            let audio = fake.recorder.rtpPackets.dropLast(5)
+            #expect(audio.count == frames && !audio.contains { $0.payload == Self.silence })
+            #expect(fake.recorder.voiceIdentifies.filter(\.accepted).count == 2)
+            #expect(Set(fake.recorder.rtpPackets.map(\.ssrc)).count == 2)
+        }
+    }
+
+    @Test(arguments: [FakeDiscord.MoveOrder.gatewayFirst, .closeFirst])
+    func aModeratorDisconnectEndsPlayWithOneSentenceAndExitOne(order: FakeDiscord.MoveOrder) async throws {
+        let options = FakeDiscord.Options(faults: [.init(.voiceDisconnect(order), at: .afterPackets(10))])
+        try await FakeDiscord.withRunning(options) { fake in
+            let result = try await play(
+                ["--guild", Sample.guildID, "--channel", Sample.partyChannelID, "--preset", "classic", "--duration", "10s"],
+                against: fake)
+            #expect(result.status == 1)
+            #expect(
+                result.stderr
+                    == "error: The bot was disconnected from voice channel \(Sample.partyChannelID) (by a moderator, or the channel was deleted), so the scream stopped.\n")
+            #expect(fake.recorder.voiceIdentifies.count == 1)
+        }
+    }
 }
 
 /// An instant one thread records and another reads.

@@ -5,7 +5,8 @@ import Synchronization
 ///
 /// The async side keeps a few frames queued; the thread sleeps to each deadline, packetizes,
 /// encrypts and sends, so no executor hop or task wake-up sits on the timing path. When the
-/// queue runs dry the schedule re-anchors rather than bursting the missed slots.
+/// queue runs dry, or the sender holds while the voice connection moves to another server,
+/// the schedule re-anchors rather than bursting the missed slots.
 final class RealtimeSender: Sendable {
     /// Where packets go: the packetizer (SSRC, counters, key) and the UDP socket.
     struct Transport: Sendable {
@@ -35,6 +36,8 @@ final class RealtimeSender: Sendable {
         var head = 0
         var finishing = false
         var running = false
+        /// Keep every frame queued and send nothing until released (the transport is being replaced).
+        var holding = false
         /// The thread took a frame and is sleeping to its deadline.
         var inHand = false
         /// Send the queue's head instead of the frame in hand (it was taken back).
@@ -47,9 +50,22 @@ final class RealtimeSender: Sendable {
     static let lookahead = 3
     private let state = Mutex(State())
 
-    /// Replaces the transport; nil drops frames until a new one is set (while joining again).
+    /// Replaces the transport; nil (the connection is gone) also ends a hold and drops every frame from now on.
     func setTransport(_ transport: Transport?) {
-        state.withLock { $0.transport = transport }
+        state.withLock { state in
+            state.transport = transport
+            if transport == nil { state.holding = false }
+        }
+    }
+
+    /// Holds the frames: none is sent or dropped, and the schedule waits, until `release()`.
+    func hold() {
+        state.withLock { $0.holding = true }
+    }
+
+    /// Ends a hold: the held frames go out on the current transport, on a re-anchored schedule.
+    func release() {
+        state.withLock { $0.holding = false }
     }
 
     /// Whether a sending thread is running.
@@ -142,6 +158,7 @@ final class RealtimeSender: Sendable {
 
     private func next() -> Next {
         state.withLock { state in
+            guard !state.holding else { return .starved }
             guard state.head < state.queue.count else { return state.finishing ? .finished : .starved }
             state.inHand = true
             return .frame(Self.popHead(&state))
@@ -165,8 +182,13 @@ final class RealtimeSender: Sendable {
             var frame = frame
             if state.replaceInHand {
                 state.replaceInHand = false
+                guard !state.holding else { return }
                 guard state.head < state.queue.count else { return }
                 frame = Self.popHead(&state)
+            }
+            guard !state.holding else {
+                state.queue.insert(frame, at: state.head)
+                return
             }
             guard state.transport != nil else { return }
             do {

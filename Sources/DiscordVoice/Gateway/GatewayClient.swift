@@ -81,6 +81,12 @@ public actor GatewayClient: MessageWaiting {
     private var sessionLive = false
     private var limiter = GatewaySendLimiter()
     private let eventContinuation: AsyncStream<GatewayEvent>.Continuation
+    private var voiceConnections: [Snowflake: LiveVoice] = [:]
+
+    /// A joined voice connection, told about the bot's own voice events after the join.
+    private struct LiveVoice {
+        weak var connection: VoiceConnection?
+    }
 
     /// The bot user, once READY has arrived.
     public private(set) var user: BotUser?
@@ -174,6 +180,7 @@ public actor GatewayClient: MessageWaiting {
             await connection.leave()
             throw error
         }
+        voiceConnections[guildID] = LiveVoice(connection: connection)
         return connection
     }
 
@@ -251,6 +258,13 @@ public actor GatewayClient: MessageWaiting {
             timeoutError: .gatewayTimeout(
                 waitingFor: "the VOICE_STATE_UPDATE confirming the bot left voice in guild \(guild)",
                 seconds: configuration.timeoutSeconds))
+    }
+
+    /// Stops telling `connection` about voice events: it left.
+    func forgetVoice(_ connection: VoiceConnection) {
+        if voiceConnections[connection.guildID]?.connection === connection {
+            voiceConnections.removeValue(forKey: connection.guildID)
+        }
     }
 
     private func sendJoin(guild: Snowflake, channel: Snowflake) async {
@@ -520,15 +534,23 @@ public actor GatewayClient: MessageWaiting {
         case "VOICE_STATE_UPDATE":
             guard let guild = data["guild_id"]?.snowflake, let state = VoiceState(json: data) else { return }
             guilds[guild]?.apply(state)
-            if state.userID == user?.id, state.channelID == nil { waiters.deliver(.voiceLeft(guild), data) }
-            if state.userID == user?.id, let channel = state.channelID, pendingJoins[guild]?.channelID == channel {
+            guard state.userID == user?.id else { return }
+            if state.channelID == nil { waiters.deliver(.voiceLeft(guild), data) }
+            if pendingJoins[guild] == nil {
+                await voiceConnections[guild]?.connection?.gatewayUpdate(
+                    .state(channelID: state.channelID, sessionID: state.sessionID))
+            } else if let channel = state.channelID, pendingJoins[guild]?.channelID == channel {
                 pendingJoins[guild]?.sessionID = state.sessionID
                 completeJoinIfReady(guild: guild)
             }
         case "VOICE_SERVER_UPDATE":
-            guard let guild = data["guild_id"]?.snowflake, let token = data["token"]?.string,
-                let endpoint = data["endpoint"]?.string, pendingJoins[guild] != nil
-            else { return }
+            guard let guild = data["guild_id"]?.snowflake, let token = data["token"]?.string else { return }
+            let endpoint = data["endpoint"]?.string
+            guard pendingJoins[guild] != nil else {
+                await voiceConnections[guild]?.connection?.gatewayUpdate(.server(token: token, endpoint: endpoint))
+                return
+            }
+            guard let endpoint else { return }
             pendingJoins[guild]?.server = (token, endpoint)
             completeJoinIfReady(guild: guild)
         default:

@@ -1,11 +1,10 @@
 /// Connecting, resuming after a dropped socket, and joining again after a lost session.
 extension VoiceConnection {
-    /// Runs the whole handshake: HELLO, IDENTIFY, READY, IP discovery, SELECT_PROTOCOL, SESSION_DESCRIPTION.
+    /// Runs the whole handshake: IDENTIFY as the socket opens, HELLO and READY in either order, IP
+    /// discovery, SELECT_PROTOCOL, SESSION_DESCRIPTION. The heartbeat starts when HELLO arrives.
     func connect() async throws(DiscordVoiceError) {
         state = .connecting
         try await openSocket()
-        let hello = try await wait(.hello, "HELLO")
-        startHeartbeat(interval: heartbeatInterval(hello))
         await send(
             .identify,
             [
@@ -14,6 +13,7 @@ extension VoiceConnection {
                 "max_dave_protocol_version": .int(Int64(configuration.maxDAVEProtocolVersion)),
             ])
         let ready = try await wait(.ready, "READY")
+        _ = try await wait(.hello, "HELLO")
         guard let ssrc = ready["ssrc"]?.int, let ip = ready["ip"]?.string, let port = ready["port"]?.int else {
             throw .protocolViolation("a voice READY without ssrc, ip and port")
         }
@@ -54,13 +54,15 @@ extension VoiceConnection {
             timeoutError: .voiceTimeout(waitingFor: name, seconds: configuration.timeoutSeconds))
     }
 
-    private func heartbeatInterval(_ hello: JSONValue) -> Duration {
-        .milliseconds(hello["heartbeat_interval"]?.double ?? 13_750)
-    }
-
+    /// Opens the voice socket for `server`; gives up if another voice session took over meanwhile.
     private func openSocket() async throws(DiscordVoiceError) {
+        let epoch = sessionEpoch
         let url = try WebSocketURL.voice(endpoint: server.endpoint)
         let socket = try await WebSocket.connect(to: url, tls: tls, timeout: configuration.timeout)
+        guard epoch == sessionEpoch, state != .closed else {
+            await socket.close(code: 1000)
+            throw .cancelled
+        }
         generation += 1
         let current = generation
         self.socket = socket
@@ -70,7 +72,8 @@ extension VoiceConnection {
         socket.forwardEvents { [weak self] event in await self?.handle(event, generation: current) }
     }
 
-    /// Reacts to the voice socket closing: fail the step in progress, or resume / join again / stop.
+    /// Reacts to the voice socket closing: fail the step in progress, wait to hear of a move (4014,
+    /// 4022), or resume / join again / stop.
     func handleClose(code: UInt16?, reason: String) async {
         socket = nil
         heartbeatTask?.cancel()
@@ -82,12 +85,18 @@ extension VoiceConnection {
         case .connecting, .recovering:
             waiters.failAll(with: closeError(code: code, reason: reason))
         case .ready:
+            if let code, Self.mayBeMove(code) {
+                awaitMove(code: code, reason: reason)
+                return
+            }
             state = .recovering
             await recover(code: code, reason: reason)
+        case .awaitingMove:
+            return
         }
     }
 
-    private func closeError(code: UInt16?, reason: String) -> DiscordVoiceError {
+    func closeError(code: UInt16?, reason: String) -> DiscordVoiceError {
         guard let code else {
             return .connectionFailed(endpoint: server.endpoint, reason: "the voice socket dropped")
         }
@@ -101,7 +110,8 @@ extension VoiceConnection {
 
     private func recover(code: UInt16?, reason: String) async {
         var close = (code: code, reason: reason)
-        while state == .recovering {
+        let epoch = sessionEpoch
+        while state == .recovering, epoch == sessionEpoch {
             switch recovery(for: close.code) {
             case .stop:
                 await stop(with: closeError(code: close.code, reason: close.reason))
@@ -119,7 +129,7 @@ extension VoiceConnection {
                 do {
                     try await rejoinSession()
                 } catch {
-                    await stop(with: error)
+                    if epoch == sessionEpoch { await stop(with: error) }
                 }
             case .rejoin:
                 await stop(with: closeError(code: close.code, reason: close.reason))
@@ -130,8 +140,6 @@ extension VoiceConnection {
     private func resumeSession() async throws(DiscordVoiceError) {
         logger.info("voice socket lost; resuming")
         try await openSocket()
-        let hello = try await wait(.hello, "HELLO")
-        startHeartbeat(interval: heartbeatInterval(hello))
         await send(
             .resume,
             [
@@ -139,20 +147,21 @@ extension VoiceConnection {
                 "token": .string(server.token), "seq_ack": .int(lastSequence),
             ])
         _ = try await wait(.resumed, "RESUMED")
+        _ = try await wait(.hello, "HELLO")
         if state == .recovering { state = .ready }
+        if speaking { await sendSpeaking(true) }
         logger.info("voice session resumed")
     }
 
     private func rejoinSession() async throws(DiscordVoiceError) {
         logger.info("voice session ended; joining the channel again")
-        sender.setTransport(nil)
-        udp?.close()
-        udp = nil
+        sender.hold()
+        rejoining = true
+        defer { rejoining = false }
         await gateway.leaveVoice(guild: guildID)
-        server = try await gateway.requestVoiceServer(guild: guildID, channel: channelID)
-        lastSequence = -1
-        try await connect()
-        if speaking { await sendSpeaking(true) }
+        let fresh = try await gateway.requestVoiceServer(guild: guildID, channel: channelID)
+        rejoining = false
+        try await reestablish(on: fresh)
     }
 
     /// Ends the connection with `error`: the player sees it and the bot leaves.

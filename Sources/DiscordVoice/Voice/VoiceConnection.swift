@@ -7,7 +7,8 @@ import NIOSSL
 /// Created by ``GatewayClient/joinVoice(guild:channel:)`` with the handshake done; ``play(_:)``
 /// streams Opus packets and leaves at the end. With DAVE negotiated, the connection runs a
 /// `DAVE.Session` on the voice gateway's DAVE messages and encrypts each frame end to end;
-/// the raw messages are also handed out through ``daveMessages``.
+/// the raw messages are also handed out through ``daveMessages``. When Discord replaces the voice
+/// server or a moderator moves the bot, the connection follows (see `VoiceConnection+Relocation`).
 public actor VoiceConnection: MessageWaiting {
     enum Signal: Hashable, Sendable {
         case hello
@@ -20,6 +21,8 @@ public actor VoiceConnection: MessageWaiting {
         case connecting
         case ready
         case recovering
+        /// The voice server closed with 4014 or 4022: waiting for the main gateway to say where the bot went.
+        case awaitingMove
         case closed
     }
 
@@ -28,8 +31,8 @@ public actor VoiceConnection: MessageWaiting {
 
     /// The guild (voice server id).
     public nonisolated let guildID: Snowflake
-    /// The voice channel.
-    public nonisolated let channelID: Snowflake
+    /// The voice channel the bot is in (a moderator may move it).
+    public var channelID: Snowflake { server.channelID }
     /// DAVE opcodes 21–31 from the voice gateway, in order, for observers; the connection runs
     /// its own DAVE session, and an unread stream keeps only the newest 256 messages.
     public nonisolated let daveMessages: AsyncStream<VoiceMessage>
@@ -61,6 +64,20 @@ public actor VoiceConnection: MessageWaiting {
     var lastClose: (code: UInt16?, reason: String)?
     var resumes = 0
     var rejoined = false
+    /// Joining again after 4006: the main gateway's answers belong to that join.
+    var rejoining = false
+    /// Bumped whenever a new voice session replaces the current one; a connect that started under
+    /// an older value gives up.
+    var sessionEpoch = 0
+    /// The move to a new voice server in progress, if any.
+    var relocation: Task<Void, Never>?
+    /// The wait after a 4014 or 4022 close for the main gateway to explain it.
+    var moveGrace: Task<Void, Never>?
+    /// When a VOICE_SERVER_UPDATE came with no channel change before it: a VOICE_STATE_UPDATE naming
+    /// another channel right after it belongs to the same move.
+    var serverMovedAlone: ContinuousClock.Instant?
+    /// A VOICE_STATE_UPDATE named another channel since the last VOICE_SERVER_UPDATE.
+    var channelChangedSinceServerUpdate = false
     var failure: DiscordVoiceError?
     var udp: VoiceUDPSocket?
     let sender = RealtimeSender()
@@ -74,7 +91,6 @@ public actor VoiceConnection: MessageWaiting {
         self.gateway = gateway
         self.server = server
         self.guildID = server.guildID
-        self.channelID = server.channelID
         self.configuration = configuration
         self.tls = tls
         self.logger = configuration.logger
@@ -86,8 +102,11 @@ public actor VoiceConnection: MessageWaiting {
         guard state != .closed else { return }
         state = .closed
         heartbeatTask?.cancel()
+        moveGrace?.cancel()
         generation += 1
+        sessionEpoch += 1
         waiters.failAll(with: .cancelled)
+        await gateway.forgetVoice(self)
         await gateway.leaveVoice(guild: guildID)
         let socket = self.socket
         self.socket = nil
@@ -150,7 +169,9 @@ public actor VoiceConnection: MessageWaiting {
             logger.debug("voice <- binary op \(message.opcode.code), \(bytes.count) bytes")
         }
         switch message.opcode {
-        case .hello: waiters.deliver(.hello, message.data)
+        case .hello:
+            startHeartbeat(interval: .milliseconds(message.data["heartbeat_interval"]?.double ?? 13_750))
+            waiters.deliver(.hello, message.data)
         case .ready: waiters.deliver(.ready, message.data)
         case .sessionDescription: waiters.deliver(.sessionDescription, message.data)
         case .resumed: waiters.deliver(.resumed, message.data)
