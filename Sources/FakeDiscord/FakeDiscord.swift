@@ -63,7 +63,8 @@ public final class FakeDiscord: Sendable {
         self.secondVoiceEndpoint = world.secondVoiceEndpoint
         self.udpPort = world.udpPort
         self.rest = rest
-        self.restURL = "https://127.0.0.1:\(listeners[4].localAddress?.port ?? 0)/api/v10"
+        // The HTTPS API listener is bound last, after the gateways, the voice servers and UDP.
+        self.restURL = "https://127.0.0.1:\(listeners.last?.localAddress?.port ?? 0)/api/v10"
     }
 
     /// Starts the gateway, resume, voice, UDP and HTTPS API listeners on ephemeral 127.0.0.1 ports.

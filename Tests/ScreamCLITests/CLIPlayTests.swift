@@ -274,7 +274,9 @@ import Testing
             #expect(recorder.voiceStateUpdates.map(\.channelID) == [Sample.partyChannelID, nil])
             let lastSilence = try #require(packets.last?.arrival)
             #expect(lastSilence - signalled < .milliseconds(500))
-            #expect(exited - signalled < .seconds(1))
+            // The process then closes the gateway and exits; on a machine busy with other
+            // test processes that teardown alone can take a few seconds.
+            #expect(exited - signalled < .seconds(5))
         }
     }
 

@@ -107,7 +107,7 @@ actor GuildScreamer {
 
     /// The connection to `channel`: the current one if it is there, else a new join.
     private func connection(to channel: Snowflake) async throws -> VoiceConnection {
-        if let voice, voice.channelID == channel, await voice.isUsable {
+        if let voice, await voice.channelID == channel, await voice.isUsable {
             return voice
         }
         if let voice {
