@@ -218,11 +218,13 @@ class FakeDiscord:
         humans = list(self.links)
         return {
             "id": str(self.guild_id), "name": "Fake Guild", "unavailable": False,
+            # As on Discord: @everyone (the role whose id is the guild's) may view, send, connect and speak.
+            "roles": [{"id": str(self.guild_id), "name": "@everyone", "permissions": str(1024 | 2048 | 1 << 20 | 1 << 21)}],
             "channels": [{"id": str(self.channel_id), "type": 2, "name": "Screams", "guild_id": str(self.guild_id)}],
             "voice_states": [{"user_id": str(uid), "channel_id": str(self.channel_id), "session_id": f"session-{uid}",
                               "guild_id": str(self.guild_id)} for uid in humans],
-            "members": [{"user": {"id": str(uid), "username": f"person{uid}", "bot": False}} for uid in humans]
-            + [{"user": {"id": str(self.bot_user_id), "username": "scream", "bot": True}}],
+            "members": [{"user": {"id": str(uid), "username": f"person{uid}", "bot": False}, "roles": []} for uid in humans]
+            + [{"user": {"id": str(self.bot_user_id), "username": "scream", "bot": True}, "roles": []}],
         }
 
     async def _main(self, ws: ServerConnection) -> None:
