@@ -194,6 +194,23 @@ import Testing
         }
     }
 
+    @Test func aNewSessionMidScreamEndsItAndTheReplySaysSo() async throws {
+        try await FakeDiscord.withRunning { fake in
+            let bot = try BotRun(fake: fake)
+            try await bot.waitUntilRegistered()
+            let sent = try #require(await fake.sendInteraction(options: [.init(name: "duration", value: .number(20))]))
+            try await fake.recorder.waitForPackets(10, timeout: Self.patience)
+            await fake.inject(.gatewayInvalidSession(resumable: false))
+            let stopped = try await fake.rest.waitForInteraction(token: sent.token, timeout: Self.patience) { $0.edits > 0 }
+            #expect(stopped.original == "Stopped: the bot lost its Discord session and had to start a new one.")
+            #expect(fake.recorder.identifies.count == 2)
+            let again = try await Self.sendWhenConnected(fake, options: [.init(name: "duration", value: .number(0.5))])
+            let done = try await fake.rest.waitForInteraction(token: again.token, timeout: Self.patience) { $0.edits > 0 }
+            #expect(done.original?.hasPrefix("screamed ") == true)
+            _ = try await bot.stop()
+        }
+    }
+
     @Test func sigtermMidScreamEndsItLeavesEditsTheReplyAndExitsZero() async throws {
         try await FakeDiscord.withRunning { fake in
             let bot = try BotRun(fake: fake)

@@ -73,6 +73,10 @@ public actor GatewayClient: MessageWaiting {
     private var sequence: Int64?
     private var failedReconnects = 0
     var failure: DiscordVoiceError?
+
+    /// Why the session ended for good, once it has: the reconnects ran out or Discord closed
+    /// it with a code that forbids reconnecting.
+    public var finalFailure: DiscordVoiceError? { failure }
     private var knownGuilds: Set<Snowflake> = []
     private var guilds: [Snowflake: Guild] = [:]
     private var pendingJoins: [Snowflake: PendingJoin] = [:]

@@ -15,12 +15,18 @@ final class InteractionResponder: Sendable {
     private let rest: RESTClient
     private let logger: Logger
     private let acknowledgements = Mutex<[String: Task<Bool, Never>]>([:])
+    private let failureContinuation: AsyncStream<String>.Continuation
+
+    /// Sentences for failures the bot cannot go on after: the REST client stopped sending
+    /// because too many requests were refused.
+    let failures: AsyncStream<String>
 
     init(settings: BotSettings, version: String, logger: Logger) throws(DiscordRESTError) {
         rest = try RESTClient(
             token: settings.token, baseURL: settings.apiURL, caFile: settings.caFile,
             userAgent: RESTClient.userAgent(url: Self.repositoryURL, version: version), logger: logger)
         self.logger = logger
+        (failures, failureContinuation) = AsyncStream<String>.makeStream(bufferingPolicy: .bufferingNewest(1))
     }
 
     /// Puts `/scream` in place, in `guild` or globally, unless Discord already holds exactly it.
@@ -74,6 +80,7 @@ final class InteractionResponder: Sendable {
                 MessagePayload(content: text, allowedMentions: MessagePayload.AllowedMentions.none))
         } catch {
             logger.warning("could not edit the answer to interaction \(interaction.id): \(error)")
+            report(error)
         }
     }
 
@@ -84,18 +91,22 @@ final class InteractionResponder: Sendable {
 
     /// Sends the response on a task of its own; `keep` holds the task for ``finish(_:with:)``.
     private func respond(_ interaction: Interaction, _ response: InteractionResponse, keep: Bool) {
-        let rest = self.rest
-        let logger = self.logger
         let task = Task {
-            do {
+            do throws(DiscordRESTError) {
                 try await rest.respond(toInteraction: interaction.id.description, token: interaction.token, with: response)
                 return true
             } catch {
                 logger.warning("could not answer interaction \(interaction.id): \(error)")
+                report(error)
                 return false
             }
         }
         if keep { acknowledgements.withLock { $0[interaction.token] = task } }
+    }
+
+    /// Passes on the one REST failure that stops the bot.
+    private func report(_ error: DiscordRESTError) {
+        if case .invalidRequestLimitReached = error { failureContinuation.yield(error.description) }
     }
 
     private static func scope(_ guild: Snowflake?) -> String {

@@ -67,19 +67,46 @@ public actor ScreamBot {
         }
         logger.info("answering /scream as application \(applicationID)")
         let events = gateway.events
-        await withTaskGroup(of: Void.self) { group in
+        let failures = responder.failures
+        let ending = await withTaskGroup(of: Ending.self) { group in
             group.addTask {
                 for await event in events {
                     await self.handle(event)
                 }
+                return .gatewayLost
             }
             group.addTask {
                 _ = await trap.waitForSignal(polling: .milliseconds(50))
+                return .signal
             }
-            _ = await group.next()
+            group.addTask {
+                for await sentence in failures { return .rest(sentence) }
+                return .signal
+            }
+            let first = await group.next() ?? .signal
             group.cancelAll()
+            return first
         }
-        await shutDown(reason: "Stopped: the bot is shutting down.")
+        switch ending {
+        case .signal:
+            await shutDown(reason: "Stopped: the bot is shutting down.")
+        case .gatewayLost:
+            await shutDown(reason: "Stopped: the bot lost its connection to Discord.")
+            throw PlayError.discord(await gateway.finalFailure ?? .notConnected)
+        case .rest(let sentence):
+            await shutDown(reason: "Stopped: the bot had to stop.")
+            throw BotError.rest(sentence)
+        }
+    }
+
+    /// What ended ``serve(trap:)``.
+    private enum Ending: Sendable {
+        /// SIGINT, SIGTERM, SIGHUP or SIGQUIT: a clean stop.
+        case signal
+        /// The gateway session ended for good.
+        case gatewayLost
+        /// The REST client refuses to go on (too many invalid requests).
+        case rest(String)
     }
 
     private func handle(_ event: GatewayEvent) async {
