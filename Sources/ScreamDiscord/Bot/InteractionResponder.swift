@@ -9,17 +9,13 @@ import Synchronization
 /// An acknowledgement is sent at once, without holding up the next interaction; editing the
 /// answer later first waits for its acknowledgement, since Discord refuses an edit before it.
 final class InteractionResponder: Sendable {
-    /// The repository the User-Agent names, as Discord asks of bots.
-    static let repositoryURL = "https://github.com/scream-bot/scream"
-
     private let rest: RESTClient
     private let logger: Logger
     private let acknowledgements = Mutex<[String: Task<Bool, Never>]>([:])
 
-    init(settings: BotSettings, version: String, logger: Logger) throws(DiscordRESTError) {
-        rest = try RESTClient(
-            token: settings.token, baseURL: settings.apiURL, caFile: settings.caFile,
-            userAgent: RESTClient.userAgent(url: Self.repositoryURL, version: version), logger: logger)
+    /// A responder sending through `rest`, which the bot owns and shuts down.
+    init(rest: RESTClient, logger: Logger) {
+        self.rest = rest
         self.logger = logger
     }
 
@@ -75,11 +71,6 @@ final class InteractionResponder: Sendable {
         } catch {
             logger.warning("could not edit the answer to interaction \(interaction.id): \(error)")
         }
-    }
-
-    /// Closes the HTTP client.
-    func shutdown() async {
-        await rest.shutdown()
     }
 
     /// Sends the response on a task of its own; `keep` holds the task for ``finish(_:with:)``.
