@@ -12,15 +12,22 @@ enum DiscordAPI {
         RESTClient.userAgent(url: repositoryURL, version: version)
     }
 
-    /// A client for `endpoints`; `timeout`, when given, bounds connecting and each request
-    /// instead of the client's defaults. A malformed API URL or CA file is an input error.
+    /// The least time a one-shot command gives a request: a TLS exchange with the API on a slow
+    /// link or a busy machine may take longer than a short connect timeout.
+    static let shortestOneShotTimeout: Duration = .seconds(10)
+
+    /// A client for `endpoints`. With `oneShotTimeout` (for `play`, which makes a request or
+    /// two and exits) each request may take that long, but at least ``shortestOneShotTimeout``,
+    /// and a refused connection fails at once instead of being retried; without it the
+    /// client's defaults suit a long-running bot. A malformed API URL or CA file is an input error.
     static func client(
-        token: String, endpoints: DiscordEndpoints, version: String, timeout: Duration? = nil, logger: Logger
+        token: String, endpoints: DiscordEndpoints, version: String, oneShotTimeout: Duration? = nil, logger: Logger
     ) throws(PlayError) -> RESTClient {
         var configuration = RESTClient.Configuration()
-        if let timeout {
-            configuration.connectTimeout = timeout
-            configuration.requestTimeout = timeout
+        if let oneShotTimeout {
+            configuration.connectTimeout = max(oneShotTimeout, shortestOneShotTimeout)
+            configuration.requestTimeout = max(oneShotTimeout, shortestOneShotTimeout)
+            configuration.retriesFailedConnections = false
         }
         do {
             return try RESTClient(

@@ -117,7 +117,8 @@ public enum LivePlay {
             timeout: timeout, logger: logger)
         let gateway = try GatewayClient(configuration: configuration)
         let rest = try DiscordAPI.client(
-            token: request.token, endpoints: request.endpoints, version: version, timeout: timeout, logger: logger)
+            token: request.token, endpoints: request.endpoints, version: version, oneShotTimeout: timeout, logger: logger)
+        var apiOpen = true
         do {
             try await IdentifyBudget.check(with: rest, command: .play, logger: logger)
             try await gateway.connect()
@@ -129,19 +130,24 @@ public enum LivePlay {
                 channel = try await gateway.busiestVoiceChannel(in: guild)
                 logger.info("picked voice channel \(channel), the busiest in guild \(guild)")
             }
+            // Only a stage needs the API again; otherwise its connection closes now rather than on the way out.
+            if try await gateway.guild(guild).channels[channel]?.isStage != true {
+                apiOpen = false
+                await rest.shutdown()
+            }
             let report = try await VoiceScream.play(
                 request.recipe, bitrate: request.bitrate, backend: request.backend, logger: logger,
                 connect: { try await VoiceJoin.join(guild: guild, channel: channel, gateway: gateway, rest: rest, logger: logger) },
                 beforePlaying: beforePlaying)
             await gateway.disconnect()
-            await rest.shutdown()
+            if apiOpen { await rest.shutdown() }
             if report.skippedSlots > 0 {
                 logger.info("the sender fell behind and skipped \(report.skippedSlots) 20 ms slots")
             }
             return report
         } catch {
             await gateway.disconnect()
-            await rest.shutdown()
+            if apiOpen { await rest.shutdown() }
             throw error
         }
     }
