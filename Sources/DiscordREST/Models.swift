@@ -354,5 +354,12 @@ public struct Message: Codable, Sendable, Hashable {
 
 /// `PATCH /guilds/{guild.id}/voice-states/@me` body.
 struct CurrentUserVoiceState: Codable, Sendable {
+    /// The stage the bot is in: Discord acts only on the stage channel the user has joined.
+    var channelID: String
     var suppress: Bool
+
+    enum CodingKeys: String, CodingKey {
+        case suppress
+        case channelID = "channel_id"
+    }
 }

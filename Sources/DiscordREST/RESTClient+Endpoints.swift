@@ -61,10 +61,13 @@ extension RESTClient {
         try await call(.followUp(application: application, token: token), body: message)
     }
 
-    /// `PATCH /guilds/{guild.id}/voice-states/@me`: with `suppress: false` the bot speaks on a stage.
-    public func updateCurrentUserVoiceState(guild: String, suppress: Bool) async throws(DiscordRESTError) {
+    /// `PATCH /guilds/{guild.id}/voice-states/@me`: with `suppress: false` the bot speaks on the
+    /// stage `channel` it has joined, which takes Mute Members there.
+    ///
+    /// Discord confirms with a VOICE_STATE_UPDATE on the gateway, which may come before or after the answer.
+    public func updateCurrentUserVoiceState(guild: String, channel: String, suppress: Bool) async throws(DiscordRESTError) {
         let route = Route.currentUserVoiceState(guild: guild)
-        _ = try await send(route, body: try encode(CurrentUserVoiceState(suppress: suppress), route))
+        _ = try await send(route, body: try encode(CurrentUserVoiceState(channelID: channel, suppress: suppress), route))
     }
 
     private func call<Response: Decodable>(_ route: Route) async throws(DiscordRESTError) -> Response {

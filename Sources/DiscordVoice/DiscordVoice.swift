@@ -3,7 +3,7 @@ import Logging
 /// Discord gateway v10, voice gateway v8 and the UDP/RTP voice transport.
 ///
 /// One ``GatewayClient`` per process holds the bot's gateway session; each
-/// ``GatewayClient/joinVoice(guild:channel:)`` returns a ready ``VoiceConnection``:
+/// ``GatewayClient/joinVoice(guild:channel:allowingStage:)`` returns a ready ``VoiceConnection``:
 ///
 /// ```swift
 /// let gateway = try GatewayClient(configuration: .init(token: token, gatewayURL: url, caFile: caFile))

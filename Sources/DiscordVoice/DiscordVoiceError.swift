@@ -24,7 +24,8 @@ public enum DiscordVoiceError: Error, Sendable, Hashable, CustomStringConvertibl
     case unknownChannel(Snowflake, guild: Snowflake)
     /// The channel is not a voice or stage channel.
     case notAVoiceChannel(Snowflake)
-    /// The channel is a stage, where the bot would join as a listener nobody hears.
+    /// The channel is a stage, where the bot would join as a listener nobody hears: it lacks
+    /// Mute Members there, or the caller did not ask to speak on stages.
     case stageChannel(Snowflake)
     /// Auto-pick found no voice channel with a human in it.
     case noPopulatedVoiceChannel(guild: Snowflake)
@@ -83,7 +84,8 @@ public enum DiscordVoiceError: Error, Sendable, Hashable, CustomStringConvertibl
         case .notAVoiceChannel(let channel):
             return "Channel \(channel) is not a voice channel."
         case .stageChannel(let channel):
-            return "Channel \(channel) is a stage, where the bot would join as a muted listener; pick a voice channel."
+            return "Channel \(channel) is a stage, where the bot would join as a muted listener; grant it Mute Members "
+                + "there so it can make itself a speaker, or pick a voice channel."
         case .noPopulatedVoiceChannel(let guild):
             return "No voice channel in guild \(guild) has anyone in it; pass --channel to pick one."
         case .noJoinableVoiceChannel(let guild):

@@ -104,6 +104,8 @@ extension FakeDiscord {
         public static let connect: UInt64 = 1 << 20
         /// SPEAK.
         public static let speak: UInt64 = 1 << 21
+        /// MUTE_MEMBERS: on a stage, also what un-suppressing oneself takes.
+        public static let muteMembers: UInt64 = 1 << 22
         /// MOVE_MEMBERS.
         public static let moveMembers: UInt64 = 1 << 24
         /// What @everyone holds in the sample guild: view, send, connect, speak.
@@ -119,12 +121,15 @@ extension FakeDiscord {
         public var channelID: String
         /// That user's voice session id.
         public var sessionID: String
+        /// Whether the user may not speak: on a stage, an audience member.
+        public var suppress: Bool
 
         /// Creates a voice state.
-        public init(userID: String, channelID: String, sessionID: String) {
+        public init(userID: String, channelID: String, sessionID: String, suppress: Bool = false) {
             self.userID = userID
             self.channelID = channelID
             self.sessionID = sessionID
+            self.suppress = suppress
         }
     }
 

@@ -85,7 +85,7 @@ public final class FakeDiscord: Sendable {
         let recorder = Recorder()
         let loops = Array(group.makeIterator())
         let world = World(loop: loops[0], options: options, recorder: recorder)
-        let rest = REST(options: options)
+        let rest = REST(options: options, world: world)
         var listeners: [NIOCore.Channel] = []
         do {
             for viaResumeURL in [false, true] {
@@ -101,7 +101,7 @@ public final class FakeDiscord: Sendable {
                     })
             }
             listeners.append(try await bindUDP(on: loops[1], world: world))
-            listeners.append(try await RESTServer.bind(group: loops[1], tls: tls, rest: rest))
+            listeners.append(try await RESTServer.bind(group: loops[0], tls: tls, rest: rest))
         } catch {
             for listener in listeners { try? await listener.close() }
             try? await group.shutdownGracefully()

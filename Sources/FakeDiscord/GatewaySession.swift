@@ -210,10 +210,11 @@ final class GatewaySession: WebSocketSession {
             session.dispatch("VOICE_STATE_UPDATE", voiceStatePayload(request, channelID: nil, session: session))
             return
         }
-        guard guild.channels.contains(where: { $0.id == channelID && $0.kind != .text }),
+        guard let channel = guild.channels.first(where: { $0.id == channelID && $0.kind != .text }),
             world.options.joinResponse != .silence
         else { return }
-        guild.voiceStates.append(.init(userID: bot.id, channelID: channelID, sessionID: session.id))
+        guild.voiceStates.append(
+            .init(userID: bot.id, channelID: channelID, sessionID: session.id, suppress: channel.kind == .stageVoice))
         world.guilds[guildID] = guild
         guard !staleInSameChannel else {
             session.dispatch("VOICE_STATE_UPDATE", voiceStatePayload(request, channelID: channelID, session: session))
@@ -283,7 +284,8 @@ final class GatewaySession: WebSocketSession {
                 [
                     "channel_id": .string(state.channelID), "user_id": .string(state.userID),
                     "session_id": .string(state.sessionID), "deaf": false, "mute": false, "self_deaf": false,
-                    "self_mute": false, "self_video": false, "suppress": false, "request_to_speak_timestamp": nil,
+                    "self_mute": false, "self_video": false, "suppress": .bool(state.suppress),
+                    "request_to_speak_timestamp": nil,
                 ]
             })
         }
@@ -293,10 +295,12 @@ final class GatewaySession: WebSocketSession {
     private func voiceStatePayload(
         _ request: FakeDiscord.VoiceStateRequest, channelID: String?, session: GatewaySessionState
     ) -> JSONValue {
-        voiceStateObject(
-            guildID: request.guildID, channelID: channelID, user: world.options.botUser,
-            guild: world.guilds[request.guildID], sessionID: session.id, selfDeaf: request.selfDeaf,
-            selfMute: request.selfMute)
+        let guild = world.guilds[request.guildID]
+        let bot = world.options.botUser
+        return voiceStateObject(
+            guildID: request.guildID, channelID: channelID, user: bot, guild: guild, sessionID: session.id,
+            selfDeaf: request.selfDeaf, selfMute: request.selfMute,
+            suppress: guild?.voiceStates.first { $0.userID == bot.id && $0.channelID == channelID }?.suppress ?? false)
     }
 }
 
@@ -312,6 +316,22 @@ extension FakeDiscord.Guild {
         guard userID != owner(bot: bot) else { return .max }
         let held = Set([id] + (memberRoles[userID] ?? []))
         return roles.filter { held.contains($0.id) }.reduce(0) { $0 | $1.permissions }
+    }
+
+    /// The permission bits of `userID` in `channelID`, as Discord computes them: the guild-wide
+    /// bits (all for the owner and administrators), then the channel's @everyone overwrite, its
+    /// role overwrites together, and the member's own overwrite.
+    func channelPermissions(of userID: String, in channelID: String, bot: FakeDiscord.User) -> UInt64 {
+        let base = basePermissions(of: userID, bot: bot)
+        guard base & FakeDiscord.Permission.administrator == 0 else { return .max }
+        let overwrites = channels.first { $0.id == channelID }?.overwrites ?? []
+        func apply(_ bits: UInt64, _ matching: [FakeDiscord.Overwrite]) -> UInt64 {
+            (bits & ~matching.reduce(0) { $0 | $1.deny }) | matching.reduce(0) { $0 | $1.allow }
+        }
+        let held = Set(memberRoles[userID] ?? [])
+        var bits = apply(base, overwrites.filter { !$0.member && $0.id == id })
+        bits = apply(bits, overwrites.filter { !$0.member && held.contains($0.id) })
+        return apply(bits, overwrites.filter { $0.member && $0.id == userID })
     }
 }
 
@@ -333,7 +353,7 @@ func channelPayload(_ channel: FakeDiscord.Channel, index: Int) -> JSONValue {
 /// A voice state object as VOICE_STATE_UPDATE carries it, with the member.
 func voiceStateObject(
     guildID: String, channelID: String?, user: FakeDiscord.User, guild: FakeDiscord.Guild?, sessionID: String,
-    selfDeaf: Bool = false, selfMute: Bool = false
+    selfDeaf: Bool = false, selfMute: Bool = false, suppress: Bool = false
 ) -> JSONValue {
     [
         "guild_id": .string(guildID),
@@ -343,7 +363,7 @@ func voiceStateObject(
         "session_id": .string(sessionID),
         "deaf": false, "mute": false,
         "self_deaf": .bool(selfDeaf), "self_mute": .bool(selfMute),
-        "self_video": false, "suppress": false, "request_to_speak_timestamp": nil,
+        "self_video": false, "suppress": .bool(suppress), "request_to_speak_timestamp": nil,
     ]
 }
 

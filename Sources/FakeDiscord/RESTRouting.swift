@@ -22,6 +22,8 @@ struct RESTState {
     }
 
     let options: FakeDiscord.Options
+    /// The gateway side, for the routes that change voice state; reached only on its event loop.
+    let world: World
     var gatewayURL = ""
     var requests: [FakeDiscord.RESTRequest] = []
     var faults: [PendingFault] = []
@@ -31,8 +33,9 @@ struct RESTState {
     private var nextSnowflake: Int64 = 900_000_000_000_000_000
     private let clock = ContinuousClock()
 
-    init(options: FakeDiscord.Options) {
+    init(options: FakeDiscord.Options, world: World) {
         self.options = options
+        self.world = world
     }
 
     private var applicationID: String { options.botUser.id }
@@ -57,11 +60,12 @@ struct RESTState {
             reply = .error(404, code: 0, "404: Not Found")
         }
         if reply.body != nil { reply.headers.append(("Content-Type", "application/json")) }
-        requests.append(
-            .init(
-                arrival: arrival, method: request.method, path: path ?? fullPath,
-                query: query, route: route, headers: headers, body: String(decoding: request.body, as: UTF8.self),
-                status: reply.status))
+        let record = FakeDiscord.RESTRequest(
+            arrival: arrival, method: request.method, path: path ?? fullPath,
+            query: query, route: route, headers: headers, body: String(decoding: request.body, as: UTF8.self),
+            status: reply.status)
+        requests.append(record)
+        world.recorder.record(.restRequest(record))
         return reply
     }
 
@@ -175,7 +179,7 @@ struct RESTState {
         }
         if method == "PATCH", let ids = bind("guilds/*/voice-states/@me", parts) {
             return plain(routes.currentUserVoiceState, major: ids[0]) { state, body in
-                state.voiceState(guild: ids[0], body: body)
+                state.world.modifyBotVoiceState(guildID: ids[0], body: body)
             }
         }
         return nil
@@ -195,14 +199,6 @@ struct RESTState {
             }
         }
         return captured
-    }
-
-    private func voiceState(guild: String, body: JSONValue?) -> RESTReply {
-        guard options.guilds.contains(where: { $0.id == guild }) else { return .error(404, code: 10004, "Unknown Guild") }
-        guard body?["suppress"]?.bool != nil || body?["request_to_speak_timestamp"] != nil else {
-            return .error(400, code: 50035, "Invalid Form Body", errors: Self.fieldError(["suppress"], "This field is required"))
-        }
-        return .noContent
     }
 
     private func gatewayBot() -> RESTReply {
@@ -269,7 +265,8 @@ struct RESTState {
         return nil
     }
 
-    private static func fieldError(_ path: [String], _ message: String) -> JSONValue {
+    /// Discord's `errors` object for one field: `{"a": {"b": {"_errors": [{"code", "message"}]}}}`.
+    static func fieldError(_ path: [String], _ message: String) -> JSONValue {
         var value = JSONValue.object(["_errors": .array([.object(["code": .string("BASE_TYPE_INVALID"), "message": .string(message)])])])
         for key in path.reversed() { value = .object([key: value]) }
         return value

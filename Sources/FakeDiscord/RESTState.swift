@@ -4,12 +4,15 @@ import Synchronization
 extension FakeDiscord {
     /// The fake's HTTP API (`/api/v10`): state, scripted faults and the record of requests.
     ///
-    /// Every request is recorded, with the status chosen for it, before the answer is written.
+    /// Every request is recorded, with the status chosen for it, before the answer is written,
+    /// here and in the ``Recorder`` (so it can be ordered against gateway and voice events).
+    /// The API is served on the gateway's event loop, so a route that changes voice state
+    /// dispatches its gateway event before it answers.
     public final class REST: Sendable {
         private let state: Mutex<RESTState>
 
-        init(options: Options) {
-            state = Mutex(RESTState(options: options))
+        init(options: Options, world: World) {
+            state = Mutex(RESTState(options: options, world: world))
         }
 
         /// Every request so far, in arrival order.

@@ -89,7 +89,8 @@ extension FakeDiscord {
         public static let editOriginal = "PATCH /webhooks/{application.id}/{interaction.token}/messages/@original"
         /// A follow-up message.
         public static let followUp = "POST /webhooks/{application.id}/{interaction.token}"
-        /// The bot's own voice state in a guild.
+        /// The bot's own voice state in a guild: on a stage it sits in with Mute Members,
+        /// `{"channel_id", "suppress": false}` makes it a speaker and dispatches its VOICE_STATE_UPDATE.
         public static let currentUserVoiceState = "PATCH /guilds/{guild.id}/voice-states/@me"
     }
 

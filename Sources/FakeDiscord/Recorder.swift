@@ -160,6 +160,8 @@ extension FakeDiscord {
         case rtp(RTPPacket)
         /// A datagram failed to decrypt or parse.
         case decryptFailure(DecryptFailure)
+        /// An HTTP API request arrived (recorded with the status it got, before the answer).
+        case restRequest(RESTRequest)
     }
 
     /// A thread-safe log of every event, with async waits.

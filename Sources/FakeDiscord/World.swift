@@ -166,6 +166,42 @@ final class World: @unchecked Sendable {
             voiceStateObject(guildID: guildID, channelID: channelID, user: user, guild: guild, sessionID: sessionID))
     }
 
+    /// Answers `PATCH /guilds/{guild.id}/voice-states/@me` as Discord does: the bot must sit in
+    /// the stage `channel_id` names, and un-suppressing itself takes Mute Members there (403,
+    /// code 50013, without). On success the bot's VOICE_STATE_UPDATE is dispatched before the
+    /// answer goes out.
+    func modifyBotVoiceState(guildID: String, body: JSONValue?) -> RESTReply {
+        loop.preconditionInEventLoop()
+        guard var guild = guilds[guildID] else { return .error(404, code: 10004, "Unknown Guild") }
+        let suppress = body?["suppress"]?.bool
+        guard suppress != nil || body?["request_to_speak_timestamp"] != nil else {
+            return .error(400, code: 50035, "Invalid Form Body", errors: RESTState.fieldError(["suppress"], "This field is required"))
+        }
+        guard let channelID = body?["channel_id"]?.string else {
+            return .error(400, code: 50035, "Invalid Form Body", errors: RESTState.fieldError(["channel_id"], "This field is required"))
+        }
+        guard guild.channels.contains(where: { $0.id == channelID && $0.kind == .stageVoice }) else {
+            return .error(400, code: 50024, "Cannot execute action on this channel type")
+        }
+        let bot = options.botUser
+        guard let index = guild.voiceStates.firstIndex(where: { $0.userID == bot.id && $0.channelID == channelID }) else {
+            return .error(400, code: 10065, "Unknown Voice State")
+        }
+        if suppress == false, guild.channelPermissions(of: bot.id, in: channelID, bot: bot) & FakeDiscord.Permission.muteMembers == 0 {
+            return .error(403, code: 50013, "Missing Permissions")
+        }
+        if let suppress { guild.voiceStates[index].suppress = suppress }
+        guilds[guildID] = guild
+        let state = guild.voiceStates[index]
+        let join = recorder.voiceStateUpdates.last { $0.guildID == guildID }
+        gatewaySessions[state.sessionID]?.dispatch(
+            "VOICE_STATE_UPDATE",
+            voiceStateObject(
+                guildID: guildID, channelID: channelID, user: bot, guild: guild, sessionID: state.sessionID,
+                selfDeaf: join?.selfDeaf ?? false, selfMute: join?.selfMute ?? false, suppress: state.suppress))
+        return .noContent
+    }
+
     /// Dispatches INTERACTION_CREATE for a slash command invoked by a guild member.
     func interaction(
         guildID: String, channelID: String, userID: String, command: String, options: [FakeDiscord.CommandOption]

@@ -19,10 +19,8 @@ public struct PlayRequest: Sendable {
     public var timeout: Double
     /// The synthesizer.
     public var backend: Backend
-    /// The main gateway URL (`SCREAM_GATEWAY_URL`, else Discord's).
-    public var gatewayURL: String
-    /// A PEM file of extra trusted CAs (`SCREAM_CA_FILE`).
-    public var caFile: String?
+    /// Where the gateway and the HTTP API are, and which extra CAs to trust.
+    public var endpoints: DiscordEndpoints
 
     /// Builds a request from resolved settings and the environment; a missing guild or token is an error.
     ///
@@ -39,9 +37,7 @@ public struct PlayRequest: Sendable {
         self.bitrate = settings.bitrate
         self.timeout = settings.timeout
         self.backend = settings.backend
-        if environment["SCREAM_GATEWAY_URL"]?.isEmpty == true { throw PlayError.emptyGatewayURL }
-        self.gatewayURL = environment["SCREAM_GATEWAY_URL"] ?? DiscordVoice.defaultGatewayURL
-        self.caFile = environment["SCREAM_CA_FILE"].flatMap { $0.isEmpty ? nil : $0 }
+        self.endpoints = try DiscordEndpoints(environment: environment)
     }
 
     /// The token without a `Bot ` prefix, refused when it cannot be a bot token: empty, only
@@ -55,7 +51,8 @@ public struct PlayRequest: Sendable {
     }
 }
 
-/// Plays a scream into a Discord voice channel: connect, join, stream, leave.
+/// Plays a scream into a Discord voice channel: check the IDENTIFY budget, connect, join,
+/// stream, leave.
 ///
 /// Packets are encoded as the sender asks for them, a few frames ahead of the 20 ms
 /// schedule, so nothing waits for the whole scream to render. A trapped signal stops the
@@ -65,12 +62,16 @@ public enum LivePlay {
     /// How often the signal trap is checked while playing.
     static let signalPollInterval: Duration = .milliseconds(10)
 
-    /// Joins, plays and leaves; `beforePlaying` runs once the bot is in the channel.
+    /// Joins, plays and leaves; `beforePlaying` runs once the bot is in the channel, and
+    /// `version` goes into the User-Agent of the REST requests.
     ///
+    /// Before the gateway is opened, `GET /gateway/bot` reads the daily IDENTIFY budget, and
+    /// ``PlayError/identifiesRunningLow(_:command:)`` stops the play when it is down to its reserve.
     /// Returns what the sender did: frames sent, skipped slots and lateness.
     @discardableResult
     public static func run(
-        _ request: PlayRequest, trap: SignalTrap, logger: Logger, beforePlaying: @escaping @Sendable () -> Void = {}
+        _ request: PlayRequest, version: String, trap: SignalTrap, logger: Logger,
+        beforePlaying: @escaping @Sendable () -> Void = {}
     ) async throws -> PlaybackReport {
         logger.info(
             "play: guild \(request.guildID), channel \(request.channelID.map(String.init) ?? "auto"), \(request.recipe.origin)")
@@ -79,7 +80,7 @@ public enum LivePlay {
         do {
             let outcome = try await withThrowingTaskGroup(of: PlaybackReport?.self) { group in
                 group.addTask {
-                    try await session(request, logger: logger) {
+                    try await session(request, version: version, logger: logger) {
                         joined.set()
                         beforePlaying()
                     }
@@ -108,13 +109,18 @@ public enum LivePlay {
     }
 
     private static func session(
-        _ request: PlayRequest, logger: Logger, beforePlaying: @escaping @Sendable () -> Void
+        _ request: PlayRequest, version: String, logger: Logger, beforePlaying: @escaping @Sendable () -> Void
     ) async throws -> PlaybackReport {
+        let timeout = Duration.milliseconds(Int64((request.timeout * 1000).rounded()))
         let configuration = DiscordVoice.Configuration(
-            token: request.token, gatewayURL: request.gatewayURL, caFile: request.caFile,
-            timeout: .milliseconds(Int64((request.timeout * 1000).rounded())), logger: logger)
+            token: request.token, gatewayURL: request.endpoints.gatewayURL, caFile: request.endpoints.caFile,
+            timeout: timeout, logger: logger)
         let gateway = try GatewayClient(configuration: configuration)
+        let rest = try DiscordAPI.client(
+            token: request.token, endpoints: request.endpoints, version: version, oneShotTimeout: timeout, logger: logger)
+        var apiOpen = true
         do {
+            try await IdentifyBudget.check(with: rest, command: .play, logger: logger)
             try await gateway.connect()
             let guild = Snowflake(request.guildID)
             let channel: Snowflake
@@ -124,16 +130,24 @@ public enum LivePlay {
                 channel = try await gateway.busiestVoiceChannel(in: guild)
                 logger.info("picked voice channel \(channel), the busiest in guild \(guild)")
             }
+            // Only a stage needs the API again; otherwise its connection closes now rather than on the way out.
+            if try await gateway.guild(guild).channels[channel]?.isStage != true {
+                apiOpen = false
+                await rest.shutdown()
+            }
             let report = try await VoiceScream.play(
                 request.recipe, bitrate: request.bitrate, backend: request.backend, logger: logger,
-                connect: { try await gateway.joinVoice(guild: guild, channel: channel) }, beforePlaying: beforePlaying)
+                connect: { try await VoiceJoin.join(guild: guild, channel: channel, gateway: gateway, rest: rest, logger: logger) },
+                beforePlaying: beforePlaying)
             await gateway.disconnect()
+            if apiOpen { await rest.shutdown() }
             if report.skippedSlots > 0 {
                 logger.info("the sender fell behind and skipped \(report.skippedSlots) 20 ms slots")
             }
             return report
         } catch {
             await gateway.disconnect()
+            if apiOpen { await rest.shutdown() }
             throw error
         }
     }

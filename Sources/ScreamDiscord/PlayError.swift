@@ -1,8 +1,17 @@
+import DiscordREST
 import DiscordVoice
 import ScreamCore
 
 /// Why a scream could not be played into a Discord voice channel.
 public enum PlayError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The subcommand that met the error, where the sentence depends on it.
+    public enum Command: Sendable, Hashable {
+        /// `scream play`.
+        case play
+        /// `scream bot`.
+        case bot
+    }
+
     /// `play` needs a guild id.
     case missingGuild
     /// `play` and `bot` need a bot token.
@@ -16,6 +25,12 @@ public enum PlayError: Error, Sendable, Equatable, CustomStringConvertible {
     case interrupted(signal: Int32, joined: Bool)
     /// Discord refused or failed the connection, the join or the playback.
     case discord(DiscordVoiceError)
+    /// Discord's HTTP API answered 401 to the bot token.
+    case tokenRejected
+    /// The daily IDENTIFY budget is down to its reserve, so the command did not connect.
+    case identifiesRunningLow(IdentifyBudget, command: Command)
+    /// A request to Discord's HTTP API failed, or its URL or CA file cannot be used.
+    case api(DiscordRESTError)
 
     public var description: String {
         switch self {
@@ -33,6 +48,18 @@ public enum PlayError: Error, Sendable, Equatable, CustomStringConvertible {
             "interrupted by \(SignalTrap.name(of: signal)) before the bot had joined the voice channel; nothing was played."
         case .discord(let error):
             error.description
+        case .tokenRejected:
+            "Discord rejected the bot token (HTTP 401); check the token from the Developer Portal."
+        case .identifiesRunningLow(let budget, .play):
+            "only \(budget.remaining) of the \(budget.total) gateway logins (IDENTIFY) Discord allows this token a day "
+                + "are left until they reset in \(budget.resetText), and play keeps the last \(budget.reserve) for other "
+                + "tools, since running out gets the token reset; for frequent screams, keep scream bot running: it logs in once."
+        case .identifiesRunningLow(let budget, .bot):
+            "only \(budget.remaining) of the \(budget.total) gateway logins (IDENTIFY) Discord allows this token a day "
+                + "are left until they reset in \(budget.resetText), and the bot keeps the last \(budget.reserve) for other "
+                + "tools, since running out gets the token reset; start it again after the reset."
+        case .api(let error):
+            error.description
         }
     }
 
@@ -43,7 +70,15 @@ public enum PlayError: Error, Sendable, Equatable, CustomStringConvertible {
         switch self {
         case .interrupted(let signal, _): 128 + signal
         case .discord(let error): Self.isInputProblem(error) ? 2 : 1
+        case .api(let error): Self.isInputProblem(error) ? 2 : 1
         default: 2
+        }
+    }
+
+    private static func isInputProblem(_ error: DiscordRESTError) -> Bool {
+        switch error {
+        case .invalidBaseURL, .caFileUnreadable, .unauthorized, .forbidden, .notFound: true
+        default: false
         }
     }
 

@@ -90,6 +90,7 @@ struct PlayCommand: AsyncParsableCommand {
         }
         let request = try PlayRequest(recipe: invocation.recipe, settings: settings, environment: ProcessInfo.processInfo.environment)
         let announce = invocation.announceSeed
-        try await LivePlay.run(request, trap: invocation.trap, logger: invocation.logger, beforePlaying: announce)
+        try await LivePlay.run(
+            request, version: Scream.version, trap: invocation.trap, logger: invocation.logger, beforePlaying: announce)
     }
 }

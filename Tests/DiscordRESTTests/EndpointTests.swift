@@ -154,13 +154,22 @@ struct EndpointTests {
         }
     }
 
-    @Test func stageSpeakerRequestSendsSuppressFalse() async throws {
+    @Test func stageSpeakerRequestNamesTheChannelAndIsRefusedOutsideAStage() async throws {
         try await withClient { fake, client in
-            try await client.updateCurrentUserVoiceState(guild: FakeDiscord.Sample.guildID, suppress: false)
+            let error = await restError {
+                try await client.updateCurrentUserVoiceState(
+                    guild: FakeDiscord.Sample.guildID, channel: FakeDiscord.Sample.lobbyChannelID, suppress: false)
+            }
+            #expect(
+                error == .rejected(
+                    route: "PATCH /guilds/{guild.id}/voice-states/@me", status: 400,
+                    APIError(code: 50024, message: "Cannot execute action on this channel type")))
             let request = try #require(fake.rest.requests(to: Routes.currentUserVoiceState).first)
             #expect(request.path == "/guilds/\(FakeDiscord.Sample.guildID)/voice-states/@me")
-            #expect(request.body == #"{"suppress":false}"#)
-            #expect(request.status == 204)
+            let body = try JSONSerialization.jsonObject(with: Data(request.body.utf8)) as? [String: Any]
+            #expect(body?["channel_id"] as? String == FakeDiscord.Sample.lobbyChannelID)
+            #expect(body?["suppress"] as? Bool == false)
+            #expect(body?.count == 2)
         }
     }
 }

@@ -64,6 +64,68 @@ import Testing
         }
     }
 
+    /// The sample guild with a stage where a role gives the bot `botRoleBits`.
+    static func guildWithStage(botRoleBits: UInt64) -> FakeDiscord.Guild {
+        var guild = FakeDiscord.Sample.guild()
+        guild.channels.append(FakeDiscord.Channel(id: "300000000000009998", name: "Stage", kind: .stageVoice))
+        guild.roles.append(FakeDiscord.Role(id: "600000000000000001", name: "stage crew", permissions: botRoleBits))
+        guild.memberRoles[FakeDiscord.Sample.bot.id] = ["600000000000000001"]
+        return guild
+    }
+
+    @Test func aStageWithoutMuteMembersIsRefusedEvenWhenStagesAreAllowed() async throws {
+        let harness = try await Harness.start(FakeDiscord.Options(guilds: [Self.guildWithStage(botRoleBits: 0)]))
+        try await harness.run { harness in
+            try await harness.gateway.connect()
+            let stage = Snowflake("300000000000009998")!
+            let error = await #expect(throws: DiscordVoiceError.self) {
+                try await harness.gateway.joinVoice(guild: Harness.guild, channel: stage, allowingStage: true)
+            }
+            #expect(error == .stageChannel(stage))
+            #expect(error?.description.contains("Mute Members") == true)
+            #expect(harness.fake.recorder.voiceStateUpdates.isEmpty)
+        }
+    }
+
+    @Test func aStageIsJoinedSuppressedAndTheSpeakerWaitEndsWithTheUnsuppressedUpdate() async throws {
+        let guild = Self.guildWithStage(botRoleBits: FakeDiscord.Permission.muteMembers)
+        let harness = try await Harness.start(FakeDiscord.Options(guilds: [guild]))
+        try await harness.run { harness in
+            try await harness.gateway.connect()
+            let stage = Snowflake("300000000000009998")!
+            let bot = Snowflake(FakeDiscord.Sample.bot.id)!
+            let voice = try await harness.gateway.joinVoice(guild: Harness.guild, channel: stage, allowingStage: true)
+            #expect(try await harness.gateway.guild(Harness.guild).voiceStates[bot]?.suppress == true)
+            let session = try #require(try await harness.gateway.guild(Harness.guild).voiceStates[bot]?.sessionID)
+            let waiting = Task { try await harness.gateway.waitUntilSpeaker(guild: Harness.guild, channel: stage) }
+            #expect(await harness.fake.dispatch(
+                "VOICE_STATE_UPDATE",
+                data: #"{"guild_id":"\#(FakeDiscord.Sample.guildID)","channel_id":"300000000000009998","#
+                    + #""user_id":"\#(bot)","session_id":"\#(session)","suppress":false}"#))
+            try await waiting.value
+            #expect(try await harness.gateway.guild(Harness.guild).voiceStates[bot]?.suppress == false)
+            try await harness.gateway.waitUntilSpeaker(guild: Harness.guild, channel: stage)
+            await voice.leave()
+        }
+    }
+
+    @Test func waitingToSpeakOnAStageTimesOutWithItsSentence() async throws {
+        let guild = Self.guildWithStage(botRoleBits: FakeDiscord.Permission.muteMembers)
+        let harness = try await Harness.start(FakeDiscord.Options(guilds: [guild]), timeout: .seconds(1))
+        try await harness.run { harness in
+            try await harness.gateway.connect()
+            let stage = Snowflake("300000000000009998")!
+            let voice = try await harness.gateway.joinVoice(guild: Harness.guild, channel: stage, allowingStage: true)
+            let error = await #expect(throws: DiscordVoiceError.self) {
+                try await harness.gateway.waitUntilSpeaker(guild: Harness.guild, channel: stage)
+            }
+            #expect(
+                error?.description
+                    == "The Discord gateway did not send the VOICE_STATE_UPDATE making the bot a speaker on stage 300000000000009998 within 1 s.")
+            await voice.leave()
+        }
+    }
+
     @Test func autoPickChoosesTheChannelWithMostHumans() async throws {
         let harness = try await Harness.start()
         try await harness.run { harness in

@@ -121,6 +121,27 @@ import Testing
         #expect(guild.permissions(of: Snowflake(601), in: Self.channel) == [.viewChannel, sendMessages, .speak])
     }
 
+    @Test func onAStageSpeakDoesNotCountAndMuteMembersLetsTheBotSpeak() {
+        var guild = Self.guild(overwrites: [PermissionOverwrite(id: Self.guildID, target: .role, deny: .speak)])
+        guild.channels[Self.channel]?.type = 13
+        guild.roles[Self.djRole] = [.muteMembers]
+        guild.memberRoles[Self.member] = [Self.mutedRole]
+        #expect(guild.joinProblem(for: Self.member, in: Self.channel) == nil)
+        #expect(!guild.maySpeak(onStage: Self.channel, as: Self.member))
+        guild.memberRoles[Self.member] = [Self.djRole]
+        #expect(guild.maySpeak(onStage: Self.channel, as: Self.member))
+        guild.channels[Self.channel]?.overwrites.append(PermissionOverwrite(id: Self.djRole, target: .role, deny: .muteMembers))
+        #expect(!guild.maySpeak(onStage: Self.channel, as: Self.member))
+        guild.channels[Self.channel]?.type = 2
+        #expect(guild.joinProblem(for: Self.member, in: Self.channel) == .missing(.speak))
+    }
+
+    @Test func aVoiceStateCarriesItsSuppressFlag() throws {
+        let state = try #require(VoiceState(json: ["user_id": "600", "channel_id": "10", "session_id": "x", "suppress": true]))
+        #expect(state.suppress)
+        #expect(VoiceState(json: ["user_id": "600", "channel_id": "10", "session_id": "x"])?.suppress == false)
+    }
+
     @Test func aChannelIsFullAtItsLimitCountingBotsUnlessTheBotMayMoveMembers() {
         var guild = Self.guild()
         guild.channels[Self.channel]?.userLimit = 2

@@ -71,8 +71,24 @@ import Testing
         try await FakeDiscord.withRunning { fake in
             let result = try await BotRun(fake: fake, token: "not-the-token.MTAw.wrong").finish()
             #expect(result.status == 2)
-            #expect(lastLine(of: result.stderr) == "error: Discord rejected the bot token (close code 4004); check the token from the Developer Portal.")
+            #expect(lastLine(of: result.stderr) == "error: Discord rejected the bot token (HTTP 401); check the token from the Developer Portal.")
             #expect(!result.stderr.contains("not-the-token"))
+            #expect(fake.recorder.identifies.isEmpty)
+        }
+    }
+
+    @Test func aLowIdentifyBudgetStopsTheBotBeforeItConnects() async throws {
+        let limit = FakeDiscord.SessionStartLimit(total: 100, remaining: 20, resetAfter: 2_700_000)
+        try await FakeDiscord.withRunning(FakeDiscord.Options(rest: .init(sessionStartLimit: limit))) { fake in
+            let result = try await BotRun(fake: fake).finish()
+            #expect(result.status == 2)
+            #expect(
+                lastLine(of: result.stderr)
+                    == "error: only 20 of the 100 gateway logins (IDENTIFY) Discord allows this token a day are left until "
+                    + "they reset in 45 min, and the bot keeps the last 20 for other tools, since running out gets the token "
+                    + "reset; start it again after the reset.")
+            #expect(fake.recorder.identifies.isEmpty)
+            #expect(fake.rest.requests(to: "GET " + Route.globalCommands).isEmpty)
         }
     }
 
@@ -137,6 +153,31 @@ import Testing
             let spans = streams.values.compactMap { stream in stream.first.flatMap { first in stream.last.map { (first.arrival, $0.arrival) } } }
             #expect(spans.count == 2 && spans[0].0 < spans[1].1 && spans[1].0 < spans[0].1)
             #expect(Set(fake.recorder.voiceStateUpdates.compactMap(\.channelID)) == [Sample.lobbyChannelID, "310000000000000002"])
+            _ = try await bot.stop()
+        }
+    }
+
+    @Test func onAStageWithMuteMembersTheBotMakesItselfASpeakerAndScreams() async throws {
+        var guild = Self.withChannel(Sample.lobbyChannelID) { $0.kind = .stageVoice }
+        guild.roles.append(FakeDiscord.Role(id: "600000000000000001", name: "stage crew", permissions: FakeDiscord.Permission.muteMembers))
+        guild.memberRoles[Sample.bot.id] = ["600000000000000001"]
+        try await FakeDiscord.withRunning(FakeDiscord.Options(guilds: [guild])) { fake in
+            let bot = try BotRun(fake: fake)
+            try await bot.waitUntilRegistered()
+            let sent = try #require(await fake.sendInteraction(options: [.init(name: "duration", value: .number(0.5))]))
+            let done = try await fake.rest.waitForInteraction(token: sent.token, timeout: Self.patience) { $0.edits > 0 }
+            #expect(done.original?.hasPrefix("screamed ") == true)
+            try await fake.recorder.waitForLeave(timeout: Self.patience)
+            try await fake.recorder.waitForClosingSilence(timeout: .seconds(5))
+            #expect(fake.recorder.rtpPackets.count == 26 + 5)
+            #expect(fake.rest.requests(to: Route.currentUserVoiceState).map(\.status) == [204])
+            let events = fake.recorder.events
+            let patch = events.firstIndex {
+                if case .restRequest(let request) = $0 { request.route == Route.currentUserVoiceState } else { false }
+            }
+            let firstAudio = events.firstIndex { if case .rtp = $0 { true } else { false } }
+            #expect(patch != nil && firstAudio != nil && patch! < firstAudio!)
+            #expect(fake.recorder.voiceStateUpdates.map(\.channelID) == [Sample.lobbyChannelID, nil])
             _ = try await bot.stop()
         }
     }
@@ -258,7 +299,7 @@ import Testing
             message: "Join a voice channel first, then use /scream again."),
         Refusal(
             name: "stage channel", guild: withChannel(Sample.lobbyChannelID) { $0.kind = .stageVoice },
-            message: "<#\(Sample.lobbyChannelID)> is a stage, where I could only listen; join a voice channel and try again."),
+            message: "<#\(Sample.lobbyChannelID)> is a stage, where I could only listen; give me Mute Members there to speak, or join a voice channel and try again."),
         Refusal(
             name: "no Speak", guild: withChannel(Sample.lobbyChannelID) {
                 $0.overwrites = [.init(id: Sample.guildID, deny: FakeDiscord.Permission.speak)]

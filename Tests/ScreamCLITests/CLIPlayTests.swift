@@ -182,6 +182,8 @@ import Testing
         var silentJoin = false
         /// A channel where @everyone is denied Speak.
         var mutedChannel: String?
+        /// A voice channel turned into a stage where the bot lacks Mute Members.
+        var stage: String?
         var message: String
         var status: Int32
 
@@ -191,7 +193,7 @@ import Testing
     static let refusals: [Refusal] = [
         Refusal(
             name: "bad token", arguments: ["--guild", Sample.guildID], token: "not-the-token.MTAw.wrong",
-            message: "Discord rejected the bot token (close code 4004); check the token from the Developer Portal.", status: 2),
+            message: "Discord rejected the bot token (HTTP 401); check the token from the Developer Portal.", status: 2),
         Refusal(
             name: "unknown guild", arguments: ["--guild", "200000000000000099"],
             message: "The bot is not in guild 200000000000000099; check the guild id and that the bot was invited to it.",
@@ -217,6 +219,12 @@ import Testing
             message: "The bot lacks the Speak permission in voice channel \(Sample.partyChannelID) of guild "
                 + "\(Sample.guildID); grant it to one of its roles or pick another channel.",
             status: 2),
+        Refusal(
+            name: "stage without Mute Members", arguments: ["--guild", Sample.guildID, "--channel", Sample.partyChannelID],
+            stage: Sample.partyChannelID,
+            message: "Channel \(Sample.partyChannelID) is a stage, where the bot would join as a muted listener; grant it "
+                + "Mute Members there so it can make itself a speaker, or pick a voice channel.",
+            status: 2),
     ]
 
     @Test(arguments: refusals)
@@ -225,6 +233,9 @@ import Testing
         for index in guild.channels.indices where guild.channels[index].id == refusal.mutedChannel {
             guild.channels[index].overwrites = [.init(id: Sample.guildID, deny: FakeDiscord.Permission.speak)]
         }
+        for index in guild.channels.indices where guild.channels[index].id == refusal.stage {
+            guild.channels[index].kind = .stageVoice
+        }
         let options = FakeDiscord.Options(guilds: [guild], joinResponse: refusal.silentJoin ? .silence : .stateThenServer)
         try await FakeDiscord.withRunning(options) { fake in
             let result = try await play(refusal.arguments + ["--duration", "0.2s"], against: fake, token: refusal.token)
@@ -232,15 +243,118 @@ import Testing
             #expect(result.stderr == "error: \(refusal.message)\n")
             #expect(result.stdout.isEmpty)
             #expect(fake.recorder.rtpPackets.isEmpty)
+            #expect(fake.rest.requests(to: FakeDiscord.RESTRoute.currentUserVoiceState).isEmpty)
         }
     }
 
     @Test func unreachableGatewayIsARuntimeFailureInOneLine() throws {
         let result = try ScreamBinary.run(
             ["play", "--guild", Sample.guildID, "--timeout", "2s"], in: try scratchFolder(),
-            environment: ["DISCORD_TOKEN": Sample.token, "SCREAM_GATEWAY_URL": "ws://127.0.0.1:1/"])
+            environment: [
+                "DISCORD_TOKEN": Sample.token, "SCREAM_GATEWAY_URL": "ws://127.0.0.1:1/",
+                "SCREAM_API_URL": "https://127.0.0.1:1/api/v10",
+            ])
         #expect(result.status == 1)
-        #expect(result.stderr == "error: Could not connect to ws://127.0.0.1:1/ (connection refused).\n")
+        let lines = result.stderr.split(separator: "\n").map(String.init)
+        #expect(lines.last == "error: Could not connect to ws://127.0.0.1:1/ (connection refused).")
+        #expect(lines.count == 2)
+        #expect(lines.first?.contains("warning") == true)
+        #expect(lines.first?.contains("Could not reach Discord for GET /gateway/bot") == true)
+        #expect(lines.first?.hasSuffix("Connecting without checking the daily IDENTIFY budget.") == true)
+    }
+
+    // MARK: - The IDENTIFY budget
+
+    @Test func aLowIdentifyBudgetRefusesWithOneSentenceAndNeverIdentifies() async throws {
+        let limit = FakeDiscord.SessionStartLimit(total: 1000, remaining: 100, resetAfter: 11_520_000)
+        try await FakeDiscord.withRunning(FakeDiscord.Options(rest: .init(sessionStartLimit: limit))) { fake in
+            let result = try await play(["--guild", Sample.guildID, "--channel", Sample.lobbyChannelID], against: fake)
+            #expect(result.status == 2)
+            #expect(
+                result.stderr
+                    == "error: only 100 of the 1000 gateway logins (IDENTIFY) Discord allows this token a day are left until "
+                    + "they reset in 3 h 12 min, and play keeps the last 100 for other tools, since running out gets the "
+                    + "token reset; for frequent screams, keep scream bot running: it logs in once.\n")
+            #expect(fake.rest.requests(to: FakeDiscord.RESTRoute.gatewayBot).count == 1)
+            #expect(fake.recorder.identifies.isEmpty)
+            #expect(!fake.recorder.events.contains { if case .gatewayConnected = $0 { true } else { false } })
+        }
+    }
+
+    @Test func aHealthyBudgetIsReadBeforeTheIdentify() async throws {
+        let limit = FakeDiscord.SessionStartLimit(total: 1000, remaining: 101, resetAfter: 60_000)
+        try await FakeDiscord.withRunning(FakeDiscord.Options(rest: .init(sessionStartLimit: limit))) { fake in
+            let result = try await play(
+                ["--guild", Sample.guildID, "--channel", Sample.lobbyChannelID, "--preset", "robot", "--duration", "0.2s", "-v"],
+                against: fake)
+            #expect(result.status == 0)
+            #expect(result.stderr.contains("101 of 1000 daily gateway sessions left, resetting in 1 min"))
+            let events = fake.recorder.events
+            let budget = index(in: events) {
+                if case .restRequest(let request) = $0 { request.route == FakeDiscord.RESTRoute.gatewayBot } else { false }
+            }
+            let identify = index(in: events) { if case .gatewayIdentify = $0 { true } else { false } }
+            #expect(budget != nil && identify != nil && budget! < identify!)
+            let request = try #require(fake.rest.requests(to: FakeDiscord.RESTRoute.gatewayBot).first)
+            #expect(request.status == 200)
+            #expect(request.headers["authorization"] == "Bot <token>")
+            #expect(request.headers["user-agent"] == "DiscordBot (https://github.com/scream-bot/scream, 0.1.0)")
+        }
+    }
+
+    @Test func aDryRunAsksDiscordNothing() async throws {
+        try await FakeDiscord.withRunning { fake in
+            let result = try await play(["--guild", Sample.guildID, "--duration", "0.2s", "--dry-run"], against: fake)
+            #expect(result.status == 0)
+            #expect(result.stdoutText.hasPrefix("dry run: "))
+            #expect(fake.rest.requests.isEmpty)
+            #expect(fake.recorder.events.isEmpty)
+        }
+    }
+
+    @Test func aFailingAPIIsAWarningAndThePlayGoesOn() async throws {
+        try await FakeDiscord.withRunning { fake in
+            fake.rest.inject(.status(502), count: 10, route: FakeDiscord.RESTRoute.gatewayBot)
+            let result = try await play(
+                ["--guild", Sample.guildID, "--channel", Sample.lobbyChannelID, "--preset", "robot", "--duration", "0.2s"],
+                against: fake)
+            #expect(result.status == 0)
+            #expect(result.stderr.contains("Discord kept failing GET /gateway/bot with HTTP 502 after 4 attempts."))
+            #expect(fake.rest.requests(to: FakeDiscord.RESTRoute.gatewayBot).map(\.status) == [502, 502, 502, 502])
+            #expect(fake.recorder.identifies.count == 1)
+            try await fake.recorder.waitForClosingSilence(timeout: .seconds(2))
+        }
+    }
+
+    // MARK: - Stages
+
+    @Test func aStageWithMuteMembersIsJoinedUnsuppressedOverRESTThenPlayed() async throws {
+        var guild = Sample.guild()
+        for index in guild.channels.indices where guild.channels[index].id == Sample.partyChannelID {
+            guild.channels[index].kind = .stageVoice
+        }
+        guild.roles.append(FakeDiscord.Role(id: "600000000000000001", name: "stage crew", permissions: FakeDiscord.Permission.muteMembers))
+        guild.memberRoles[Sample.bot.id] = ["600000000000000001"]
+        try await FakeDiscord.withRunning(FakeDiscord.Options(guilds: [guild])) { fake in
+            let result = try await play(
+                ["--guild", Sample.guildID, "--channel", Sample.partyChannelID, "--preset", "classic", "--duration", "0.3s", "-v"],
+                against: fake)
+            #expect(result.status == 0)
+            #expect(result.stderr.contains("speaking on stage \(Sample.partyChannelID)"))
+            let frames = try #require(announcedFrames(in: result.stderr))
+            try await expectCleanCall(fake.recorder, mode: FakeDiscord.Mode.aes256GCM, frames: frames, channel: Sample.partyChannelID)
+            let patches = fake.rest.requests(to: FakeDiscord.RESTRoute.currentUserVoiceState)
+            #expect(patches.map(\.status) == [204])
+            let body = try JSONSerialization.jsonObject(with: Data((patches.first?.body ?? "").utf8)) as? [String: Any]
+            #expect(body?["channel_id"] as? String == Sample.partyChannelID)
+            #expect(body?["suppress"] as? Bool == false)
+            let events = fake.recorder.events
+            let patch = index(in: events) {
+                if case .restRequest(let request) = $0 { request.route == FakeDiscord.RESTRoute.currentUserVoiceState } else { false }
+            }
+            let firstAudio = index(in: events) { if case .rtp = $0 { true } else { false } }
+            #expect(patch != nil && firstAudio != nil && patch! < firstAudio!)
+        }
     }
 
     @Test func tokenNeverAppearsInOutputEvenAtDebugLevel() async throws {

@@ -35,6 +35,8 @@ public actor GatewayClient: MessageWaiting {
         case guild(Snowflake)
         /// The bot's own VOICE_STATE_UPDATE with no channel.
         case voiceLeft(Snowflake)
+        /// The bot's own VOICE_STATE_UPDATE in a channel, not suppressed.
+        case unsuppressed(Snowflake)
     }
 
     private enum State {
@@ -154,13 +156,21 @@ public actor GatewayClient: MessageWaiting {
     /// When the bot already sits in a voice channel of the guild (say, left over from a crash),
     /// it leaves first and waits for Discord to confirm, since joining a channel it is already in
     /// may never bring a VOICE_SERVER_UPDATE. Several guilds may be joined concurrently.
-    public func joinVoice(guild guildID: Snowflake, channel channelID: Snowflake) async throws(DiscordVoiceError)
-        -> VoiceConnection
-    {
+    ///
+    /// A stage is refused unless `allowingStage` is set and the bot holds Mute Members there; it
+    /// then joins suppressed, and the caller makes it a speaker (Modify Current User Voice State
+    /// over REST, then ``waitUntilSpeaker(guild:channel:)``) before playing.
+    public func joinVoice(
+        guild guildID: Snowflake, channel channelID: Snowflake, allowingStage: Bool = false
+    ) async throws(DiscordVoiceError) -> VoiceConnection {
         let guild = try await guild(guildID)
         guard let channel = guild.channels[channelID] else { throw .unknownChannel(channelID, guild: guildID) }
         guard channel.isVoice else { throw .notAVoiceChannel(channelID) }
-        guard !channel.isStage else { throw .stageChannel(channelID) }
+        if channel.isStage {
+            guard allowingStage, let me = user?.id, guild.maySpeak(onStage: channelID, as: me) else {
+                throw .stageChannel(channelID)
+            }
+        }
         if let me = user?.id {
             switch guild.joinProblem(for: me, in: channelID) {
             case .missing(let permissions)?: throw .missingPermissions(permissions, channel: channelID, guild: guildID)
@@ -186,6 +196,26 @@ public actor GatewayClient: MessageWaiting {
         }
         voiceConnections[guildID] = LiveVoice(connection: connection)
         return connection
+    }
+
+    /// Waits until Discord reports the bot a speaker on stage `channel` (its own
+    /// VOICE_STATE_UPDATE there with `suppress: false`), at most the configured timeout.
+    ///
+    /// Returns at once when the voice state already says so, as when the update arrived before
+    /// the REST answer that asked for it.
+    public func waitUntilSpeaker(guild guildID: Snowflake, channel: Snowflake) async throws(DiscordVoiceError) {
+        let deadline = ContinuousClock.now + configuration.timeout
+        _ = waiters.take(.unsuppressed(guildID))
+        while true {
+            if let me = user?.id, let state = guilds[guildID]?.voiceStates[me], state.channelID == channel, !state.suppress {
+                return
+            }
+            _ = try await wait(
+                for: .unsuppressed(guildID), timeout: deadline - ContinuousClock.now,
+                timeoutError: .gatewayTimeout(
+                    waitingFor: "the VOICE_STATE_UPDATE making the bot a speaker on stage \(channel)",
+                    seconds: configuration.timeoutSeconds))
+        }
     }
 
     /// Closes the session: no more reconnects, pending waits fail.
@@ -540,6 +570,7 @@ public actor GatewayClient: MessageWaiting {
             guilds[guild]?.apply(state)
             guard state.userID == user?.id else { return }
             if state.channelID == nil { waiters.deliver(.voiceLeft(guild), data) }
+            if state.channelID != nil, !state.suppress { waiters.deliver(.unsuppressed(guild), data) }
             if pendingJoins[guild] == nil {
                 await voiceConnections[guild]?.connection?.gatewayUpdate(
                     .state(channelID: state.channelID, sessionID: state.sessionID))

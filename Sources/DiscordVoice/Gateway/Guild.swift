@@ -10,16 +10,20 @@ public struct VoiceState: Sendable, Hashable {
     public var isBot: Bool
     /// The member's role ids, when the voice state carried a `member` object.
     public var roles: [Snowflake]?
+    /// Whether the user may not speak: on a stage, an audience member rather than a speaker.
+    public var suppress: Bool
 
     /// A voice state with the given fields.
     public init(
-        userID: Snowflake, channelID: Snowflake?, sessionID: String, isBot: Bool = false, roles: [Snowflake]? = nil
+        userID: Snowflake, channelID: Snowflake?, sessionID: String, isBot: Bool = false, roles: [Snowflake]? = nil,
+        suppress: Bool = false
     ) {
         self.userID = userID
         self.channelID = channelID
         self.sessionID = sessionID
         self.isBot = isBot
         self.roles = roles
+        self.suppress = suppress
     }
 
     /// Parses a voice state object; nil without a user id.
@@ -28,7 +32,8 @@ public struct VoiceState: Sendable, Hashable {
         self.init(
             userID: user, channelID: json["channel_id"]?.snowflake, sessionID: json["session_id"]?.string ?? "",
             isBot: json["member"]?["user"]?["bot"]?.bool ?? false,
-            roles: json["member"]?["roles"]?.array.map { $0.compactMap(\.snowflake) })
+            roles: json["member"]?["roles"]?.array.map { $0.compactMap(\.snowflake) },
+            suppress: json["suppress"]?.bool ?? false)
     }
 }
 
@@ -72,7 +77,8 @@ public struct GuildChannel: Sendable, Hashable {
     /// Whether members can join it for voice (GUILD_VOICE or GUILD_STAGE_VOICE).
     public var isVoice: Bool { type == 2 || type == 13 }
 
-    /// Whether it is a stage (GUILD_STAGE_VOICE), where a bot joins as a suppressed listener.
+    /// Whether it is a stage (GUILD_STAGE_VOICE), where a bot joins as a suppressed listener
+    /// and speaks only once it un-suppresses itself, which takes Mute Members.
     public var isStage: Bool { type == 13 }
 }
 

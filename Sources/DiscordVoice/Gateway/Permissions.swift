@@ -25,6 +25,9 @@ public struct Permissions: OptionSet, Sendable, Hashable, CustomStringConvertibl
 
     /// What the bot needs in a voice channel to be heard there.
     public static let voicePlayback: Permissions = [.viewChannel, .connect, .speak]
+    /// What the bot needs to join a stage; Speak does not apply there, and being heard takes
+    /// Mute Members as well (see ``Guild/maySpeak(onStage:as:)``).
+    public static let stageJoin: Permissions = [.viewChannel, .connect]
 
     /// The voice-related permissions with the names Discord's client shows, in bit order.
     public static let named: [(permission: Permissions, name: String)] = [
@@ -156,14 +159,22 @@ extension Guild {
     }
 
     /// What keeps `userID` from joining and speaking in the channel, or nil when nothing does.
-    /// Someone already in the channel does not count against the limit.
+    /// Someone already in the channel does not count against the limit; on a stage, speaking
+    /// is a matter of ``maySpeak(onStage:as:)``.
     public func joinProblem(for userID: Snowflake, in channelID: Snowflake) -> JoinProblem? {
         let granted = permissions(of: userID, in: channelID)
-        let missing = Permissions.voicePlayback.subtracting(granted)
+        let needed = channels[channelID]?.isStage == true ? Permissions.stageJoin : Permissions.voicePlayback
+        let missing = needed.subtracting(granted)
         if !missing.isEmpty { return .missing(missing) }
         if voiceStates[userID]?.channelID != channelID, isFull(channelID, for: granted) {
             return .full(limit: channels[channelID]?.userLimit ?? 0)
         }
         return nil
+    }
+
+    /// Whether `userID` may make itself a speaker on stage `channelID`: un-suppressing oneself
+    /// takes Mute Members in the channel.
+    public func maySpeak(onStage channelID: Snowflake, as userID: Snowflake) -> Bool {
+        permissions(of: userID, in: channelID).contains(.muteMembers)
     }
 }

@@ -23,15 +23,8 @@ public struct BotSettings: Sendable {
     public var backend: Backend
     /// How long each connect step may take.
     public var timeout: Duration
-    /// The main gateway URL (`SCREAM_GATEWAY_URL`, else Discord's).
-    public var gatewayURL: String
-    /// The REST API base URL (`SCREAM_API_URL`, else Discord's).
-    public var apiURL: String
-    /// A PEM file of extra trusted CAs (`SCREAM_CA_FILE`).
-    public var caFile: String?
-
-    /// Discord's REST API, version 10.
-    public static let defaultAPIURL = "https://discord.com/api/v10"
+    /// Where the gateway and the HTTP API are, and which extra CAs to trust.
+    public var endpoints: DiscordEndpoints
 
     /// Resolves the bot's settings; a missing or malformed token is an error.
     public init(settings: Settings, register: Bool, environment: [String: String]) throws(PlayError) {
@@ -46,9 +39,6 @@ public struct BotSettings: Sendable {
         self.bitrate = settings.bitrate
         self.backend = settings.backend
         self.timeout = .milliseconds(Int64((settings.timeout * 1000).rounded()))
-        if environment["SCREAM_GATEWAY_URL"]?.isEmpty == true { throw .emptyGatewayURL }
-        self.gatewayURL = environment["SCREAM_GATEWAY_URL"] ?? DiscordVoice.defaultGatewayURL
-        self.apiURL = environment["SCREAM_API_URL"].flatMap { $0.isEmpty ? nil : $0 } ?? Self.defaultAPIURL
-        self.caFile = environment["SCREAM_CA_FILE"].flatMap { $0.isEmpty ? nil : $0 }
+        self.endpoints = try DiscordEndpoints(environment: environment)
     }
 }

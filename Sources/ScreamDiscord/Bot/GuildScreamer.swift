@@ -1,3 +1,4 @@
+import DiscordREST
 import DiscordVoice
 import Logging
 import ScreamCore
@@ -21,6 +22,7 @@ actor GuildScreamer {
 
     let guildID: Snowflake
     private let gateway: GatewayClient
+    private let rest: RESTClient
     private let responder: InteractionResponder
     private let settings: BotSettings
     private let logger: Logger
@@ -32,9 +34,13 @@ actor GuildScreamer {
     /// Why the current and waiting screams were stopped, once they were.
     private var stopReason: String?
 
-    init(guildID: Snowflake, gateway: GatewayClient, responder: InteractionResponder, settings: BotSettings, logger: Logger) {
+    init(
+        guildID: Snowflake, gateway: GatewayClient, rest: RESTClient, responder: InteractionResponder,
+        settings: BotSettings, logger: Logger
+    ) {
         self.guildID = guildID
         self.gateway = gateway
+        self.rest = rest
         self.responder = responder
         self.settings = settings
         self.logger = logger
@@ -114,7 +120,7 @@ actor GuildScreamer {
             self.voice = nil
             await voice.leave()
         }
-        let joined = try await gateway.joinVoice(guild: guildID, channel: channel)
+        let joined = try await VoiceJoin.join(guild: guildID, channel: channel, gateway: gateway, rest: rest, logger: logger)
         voice = joined
         return joined
     }

@@ -9,9 +9,6 @@ import Synchronization
 /// An acknowledgement is sent at once, without holding up the next interaction; editing the
 /// answer later first waits for its acknowledgement, since Discord refuses an edit before it.
 final class InteractionResponder: Sendable {
-    /// The repository the User-Agent names, as Discord asks of bots.
-    static let repositoryURL = "https://github.com/scream-bot/scream"
-
     private let rest: RESTClient
     private let logger: Logger
     private let acknowledgements = Mutex<[String: Task<Bool, Never>]>([:])
@@ -21,10 +18,9 @@ final class InteractionResponder: Sendable {
     /// because too many requests were refused.
     let failures: AsyncStream<String>
 
-    init(settings: BotSettings, version: String, logger: Logger) throws(DiscordRESTError) {
-        rest = try RESTClient(
-            token: settings.token, baseURL: settings.apiURL, caFile: settings.caFile,
-            userAgent: RESTClient.userAgent(url: Self.repositoryURL, version: version), logger: logger)
+    /// A responder sending through `rest`, which the bot owns and shuts down.
+    init(rest: RESTClient, logger: Logger) {
+        self.rest = rest
         self.logger = logger
         (failures, failureContinuation) = AsyncStream<String>.makeStream(bufferingPolicy: .bufferingNewest(1))
     }
@@ -82,11 +78,6 @@ final class InteractionResponder: Sendable {
             logger.warning("could not edit the answer to interaction \(interaction.id): \(error)")
             report(error)
         }
-    }
-
-    /// Closes the HTTP client.
-    func shutdown() async {
-        await rest.shutdown()
     }
 
     /// Sends the response on a task of its own; `keep` holds the task for ``finish(_:with:)``.

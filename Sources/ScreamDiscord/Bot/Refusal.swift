@@ -5,7 +5,7 @@ import DiscordVoice
 public enum Refusal: Error, Sendable, Equatable, CustomStringConvertible {
     /// The member is in no voice channel of the guild.
     case notInVoice
-    /// The member's channel is a stage, where the bot would join as a muted listener.
+    /// The member's channel is a stage where the bot lacks Mute Members, so it would join as a muted listener.
     case stage(channel: Snowflake)
     /// The bot lacks some of View Channel, Connect and Speak in the member's channel.
     case missingPermissions(channel: Snowflake, missing: [String])
@@ -29,7 +29,7 @@ public enum Refusal: Error, Sendable, Equatable, CustomStringConvertible {
         case .notInVoice:
             "Join a voice channel first, then use /scream again."
         case .stage(let channel):
-            "<#\(channel)> is a stage, where I could only listen; join a voice channel and try again."
+            "<#\(channel)> is a stage, where I could only listen; give me Mute Members there to speak, or join a voice channel and try again."
         case .missingPermissions(let channel, let missing):
             "I can't scream in <#\(channel)>: I lack the \(Self.list(missing)) permission\(missing.count == 1 ? "" : "s") there."
         case .channelFull(let channel, let limit):

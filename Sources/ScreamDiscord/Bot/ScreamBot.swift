@@ -1,3 +1,4 @@
+import DiscordREST
 import DiscordVoice
 import Logging
 import ScreamCore
@@ -9,6 +10,7 @@ import ScreamCore
 public actor ScreamBot {
     private let settings: BotSettings
     private let gateway: GatewayClient
+    private let rest: RESTClient
     private let responder: InteractionResponder
     private let logger: Logger
     private var guilds: [Snowflake: GuildScreamer] = [:]
@@ -18,43 +20,41 @@ public actor ScreamBot {
     /// How long the screams in progress may take to end on SIGINT or SIGTERM.
     static let shutdownGrace: Duration = .milliseconds(500)
 
-    private init(settings: BotSettings, gateway: GatewayClient, responder: InteractionResponder, logger: Logger) {
+    private init(settings: BotSettings, gateway: GatewayClient, rest: RESTClient, logger: Logger) {
         self.settings = settings
         self.gateway = gateway
-        self.responder = responder
+        self.rest = rest
+        self.responder = InteractionResponder(rest: rest, logger: logger)
         self.logger = logger
     }
 
-    /// Connects, registers `/scream` and answers it until `trap` catches a signal; then ends
-    /// the screams in progress, edits their replies, closes the gateway and returns.
+    /// Checks the IDENTIFY budget, connects, registers `/scream` and answers it until `trap`
+    /// catches a signal; then ends the screams in progress, edits their replies, closes the
+    /// gateway and returns.
     public static func run(_ settings: BotSettings, version: String, trap: SignalTrap, logger: Logger) async throws {
         let configuration = DiscordVoice.Configuration(
-            token: settings.token, gatewayURL: settings.gatewayURL, caFile: settings.caFile,
+            token: settings.token, gatewayURL: settings.endpoints.gatewayURL, caFile: settings.endpoints.caFile,
             timeout: settings.timeout, logger: logger)
         let gateway: GatewayClient
-        let responder: InteractionResponder
         do {
             gateway = try GatewayClient(configuration: configuration)
         } catch {
             throw PlayError.discord(error)
         }
-        do {
-            responder = try InteractionResponder(settings: settings, version: version, logger: logger)
-        } catch {
-            throw BotError.rest(error.description)
-        }
-        let bot = ScreamBot(settings: settings, gateway: gateway, responder: responder, logger: logger)
+        let rest = try DiscordAPI.client(token: settings.token, endpoints: settings.endpoints, version: version, logger: logger)
+        let bot = ScreamBot(settings: settings, gateway: gateway, rest: rest, logger: logger)
         do {
             try await bot.serve(trap: trap)
         } catch {
             await gateway.disconnect()
-            await responder.shutdown()
+            await rest.shutdown()
             throw error
         }
-        await responder.shutdown()
+        await rest.shutdown()
     }
 
     private func serve(trap: SignalTrap) async throws {
+        try await IdentifyBudget.check(with: rest, command: .bot, logger: logger)
         do {
             try await gateway.connect()
         } catch {
@@ -190,7 +190,7 @@ public actor ScreamBot {
     private func screamer(for guildID: Snowflake) -> GuildScreamer {
         if let screamer = guilds[guildID] { return screamer }
         let screamer = GuildScreamer(
-            guildID: guildID, gateway: gateway, responder: responder, settings: settings, logger: logger)
+            guildID: guildID, gateway: gateway, rest: rest, responder: responder, settings: settings, logger: logger)
         guilds[guildID] = screamer
         return screamer
     }
