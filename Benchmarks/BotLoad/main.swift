@@ -78,7 +78,7 @@ var firstAudio: [Double] = []
 for _ in 0..<probes {
     let before = fake.recorder.rtpPackets.count
     let start = ContinuousClock.now
-    let sent = try await scream(in: 0, duration: 0.2)
+    let sent = try await scream(in: 0, duration: 0.5)
     let callback = try await fake.rest.waitFor("the acknowledgement", timeout: .seconds(10)) { requests in
         requests.contains { $0.route == FakeDiscord.RESTRoute.interactionCallback && $0.path.contains(sent.token) }
     }.first { $0.route == FakeDiscord.RESTRoute.interactionCallback && $0.path.contains(sent.token) }

@@ -79,20 +79,25 @@ actor GuildScreamer {
     }
 
     /// Plays the queue until it is empty, then leaves.
+    ///
+    /// A scream accepted while the bot was leaving is played after the leave, on a new join:
+    /// the queue is checked again after every suspension before the worker ends.
     private func work() async {
-        while !waiting.isEmpty, !Task.isCancelled {
-            let job = waiting.removeFirst()
-            playing = job
-            let outcome = await play(job)
-            playing = nil
-            // The edit must go out even when the scream was cancelled, so it runs on a task of its own.
-            let responder = self.responder
-            await Task { await responder.finish(job.interaction, with: outcome) }.value
-        }
-        if let voice {
-            self.voice = nil
-            await voice.leave()
-        }
+        repeat {
+            while !waiting.isEmpty, !Task.isCancelled {
+                let job = waiting.removeFirst()
+                playing = job
+                let outcome = await play(job)
+                playing = nil
+                // The edit must go out even when the scream was cancelled, so it runs on a task of its own.
+                let responder = self.responder
+                await Task { await responder.finish(job.interaction, with: outcome) }.value
+            }
+            if let voice {
+                self.voice = nil
+                await voice.leave()
+            }
+        } while !waiting.isEmpty && !Task.isCancelled
         worker = nil
     }
 
