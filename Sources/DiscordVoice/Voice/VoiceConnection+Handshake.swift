@@ -5,7 +5,7 @@ extension VoiceConnection {
         state = .connecting
         try await openSocket()
         let hello = try await wait(.hello, "HELLO")
-        startHeartbeat(interval: heartbeatInterval(hello))
+        startHeartbeat(interval: Self.heartbeatInterval(hello: hello))
         await send(
             .identify,
             [
@@ -54,8 +54,13 @@ extension VoiceConnection {
             timeoutError: .voiceTimeout(waitingFor: name, seconds: configuration.timeoutSeconds))
     }
 
-    private func heartbeatInterval(_ hello: JSONValue) -> Duration {
-        .milliseconds(hello["heartbeat_interval"]?.double ?? 13_750)
+    /// The heartbeat interval a HELLO's data asks for; anything but a positive number of
+    /// milliseconds up to an hour (a huge one would not even fit a `Duration`) gets the usual 13.75 s.
+    public static func heartbeatInterval(hello: JSONValue) -> Duration {
+        guard let milliseconds = hello["heartbeat_interval"]?.double, milliseconds > 0, milliseconds <= 3_600_000 else {
+            return .milliseconds(13_750)
+        }
+        return .milliseconds(milliseconds)
     }
 
     private func openSocket() async throws(DiscordVoiceError) {
@@ -131,7 +136,7 @@ extension VoiceConnection {
         logger.info("voice socket lost; resuming")
         try await openSocket()
         let hello = try await wait(.hello, "HELLO")
-        startHeartbeat(interval: heartbeatInterval(hello))
+        startHeartbeat(interval: Self.heartbeatInterval(hello: hello))
         await send(
             .resume,
             [
