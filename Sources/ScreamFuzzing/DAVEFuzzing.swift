@@ -60,7 +60,9 @@ enum DAVEFuzzing {
         return script
     }()
 
-    static func run(_ bytes: [UInt8]) {
+    /// Runs one script; returns its final state.
+    @discardableResult
+    static func run(_ bytes: [UInt8]) -> DAVEScript {
         var script = started
         script.load(bytes)
         var steps = 0
@@ -68,6 +70,7 @@ enum DAVEFuzzing {
             steps += 1
             script.perform(Step(rawValue: byte % UInt8(Step.allCases.count))!)
         }
+        return script
     }
 }
 
@@ -87,7 +90,8 @@ struct DAVEScript: Sendable {
     private var bundles: [UInt64: KeyPackageBundle] = [:]
     /// The groups of the other users who are in the session's group.
     private var members: [UInt64: Group] = [:]
-    private var media: DAVE.Session.Media = .hold
+    /// The session's media state as its last action set it.
+    private(set) var media: DAVE.Session.Media = .hold
 
     init(_ bytes: [UInt8]) { self.bytes = bytes }
 

@@ -1,6 +1,7 @@
 import Foundation
-import ScreamFuzzing
 import Testing
+
+@testable import ScreamFuzzing
 
 /// Replays the committed fuzz inputs through the fuzz entry points: the seed corpus in
 /// `Tests/Fuzz/Corpus/<target>/` and every input that once crashed, hung or leaked in
@@ -30,6 +31,18 @@ import Testing
             let directory = Self.root.appendingPathComponent(folder)
             let names = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { !$0.hasPrefix(".") }
             #expect(names.allSatisfy { FuzzTarget(rawValue: $0) != nil }, "\(folder) holds \(names)")
+        }
+    }
+
+    /// The dave seeds get past the framing: a Welcome, the session's own commit and another
+    /// member's commit each end in an executed transition with end-to-end encrypted audio.
+    @Test(arguments: ["welcomed-then-executed", "adds-member-commits-and-executes", "adds-two-then-member-commits"])
+    func daveSeedReachesEncryptedMedia(_ seed: String) throws {
+        let url = Self.root.appendingPathComponent("Corpus/dave").appendingPathComponent(seed)
+        let script = DAVEFuzzing.run(Array(try Data(contentsOf: url)))
+        guard case .encrypt = script.media else {
+            Issue.record("the \(seed) script ends with media \(script.media)")
+            return
         }
     }
 }
