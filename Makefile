@@ -16,7 +16,7 @@ RUNS ?= 10
 FUZZ_SECONDS ?= 120
 FUZZ_JOBS ?= 2
 FUZZ_TARGETS ?= mls json dave config
-FUZZ_FLAGS := -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library
+FUZZ_FLAGS := -Xswiftc -sanitize=fuzzer,address
 # Release builds link the Swift runtime and Foundation statically, so the binary runs on a
 # machine without a Swift toolchain.
 BUILD_FLAGS := -c $(CONFIG) $(if $(filter release,$(CONFIG)),--static-swift-stdlib)
