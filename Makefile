@@ -2,6 +2,7 @@
 #   make run      set up, build, and render scream.ogg
 #   make test     set up, build, and run every test
 #   make install  install scream, its shell completions and man page under PREFIX (and DESTDIR)
+#   make fuzz     fuzz the decoders for FUZZ_SECONDS per target (not part of make test)
 SHELL := /bin/bash
 SWIFT ?= swift
 CONFIG ?= release
@@ -12,11 +13,15 @@ VENV := .venv
 PREFIX ?= /usr/local
 DESTDIR ?=
 RUNS ?= 10
+FUZZ_SECONDS ?= 120
+FUZZ_JOBS ?= 2
+FUZZ_TARGETS ?= mls json dave config
+FUZZ_FLAGS := -Xswiftc -sanitize=fuzzer,address
 # Release builds link the Swift runtime and Foundation statically, so the binary runs on a
 # machine without a Swift toolchain.
 BUILD_FLAGS := -c $(CONFIG) $(if $(filter release,$(CONFIG)),--static-swift-stdlib)
 
-.PHONY: setup build run test test-repeat install clean bench
+.PHONY: setup build run test test-repeat install clean bench fuzz
 
 setup:
 	@missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
@@ -70,5 +75,11 @@ bench: setup
 	$(SWIFT) build -c release --product scream
 	bin=$$($(SWIFT) build -c release --show-bin-path) && cd Benchmarks && $(SWIFT) run -c release BotLoad "$$bin/scream" 20 60
 
+# libFuzzer with AddressSanitizer over the decoders (Fuzz/, Sources/ScreamFuzzing), FUZZ_JOBS
+# targets at a time; new inputs and crash files go to .build/fuzz/, the seeds stay in Tests/Fuzz/.
+fuzz: setup
+	cd Fuzz && $(SWIFT) build --product scream-fuzz $(FUZZ_FLAGS)
+	scripts/fuzz "$$(cd Fuzz && $(SWIFT) build --show-bin-path)/scream-fuzz" $(FUZZ_SECONDS) $(FUZZ_JOBS) $(FUZZ_TARGETS)
+
 clean:
-	rm -rf .build Benchmarks/.build $(VENV)
+	rm -rf .build Benchmarks/.build Fuzz/.build $(VENV)

@@ -24,6 +24,8 @@ let package = Package(
         .library(name: "ScreamDiscord", targets: ["ScreamDiscord"]),
         // The local Discord the tests and the pacing benchmark play against.
         .library(name: "FakeDiscord", targets: ["FakeDiscord"]),
+        // The fuzz entry points the Fuzz package's libFuzzer binary and the corpus replay test share.
+        .library(name: "ScreamFuzzing", targets: ["ScreamFuzzing"]),
     ],
     traits: [
         .trait(name: "X86_64_V3", description: "Build the synthesizer for x86-64-v3 (AVX2) in release builds."),
@@ -128,6 +130,18 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]),
 
+        // One function per fuzz target: bytes in, the real decoders run, nothing else is asserted
+        // but their round trips. `make fuzz` drives them; FuzzCorpusTests replays Tests/Fuzz.
+        .target(
+            name: "ScreamFuzzing",
+            dependencies: [
+                "MLS",
+                "DAVE",
+                "DiscordVoice",
+                "ScreamCore",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]),
+
         .testTarget(name: "ScreamCoreTests", dependencies: ["ScreamCore", "CPNG"]),
         .testTarget(name: "MLSTests", dependencies: ["MLS"], exclude: ["Interop"]),
         .testTarget(name: "DAVETests", dependencies: ["DAVE", "MLS"]),
@@ -140,5 +154,6 @@ let package = Package(
                 "FakeDiscord",
                 .product(name: "Logging", package: "swift-log"),
             ]),
+        .testTarget(name: "FuzzCorpusTests", dependencies: ["ScreamFuzzing"]),
     ]
 )

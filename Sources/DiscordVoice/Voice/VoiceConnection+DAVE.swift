@@ -115,7 +115,7 @@ extension VoiceConnection {
     }
 
     /// The DAVE event a voice message carries, nil for messages DAVE does not need.
-    static func daveEvent(_ message: VoiceMessage) throws(DAVEError) -> DAVE.Session.Event? {
+    public static func daveEvent(_ message: VoiceMessage) throws(DAVEError) -> DAVE.Session.Event? {
         switch (message.opcode, message.body) {
         case (.clientsConnect, .json(let data)):
             return .clientsConnect(userIDs: (data["user_ids"]?.array ?? []).compactMap { $0.snowflake?.rawValue })

@@ -54,6 +54,15 @@ extension VoiceConnection {
             timeoutError: .voiceTimeout(waitingFor: name, seconds: configuration.timeoutSeconds))
     }
 
+    /// The heartbeat interval a HELLO's data asks for; anything but a positive number of
+    /// milliseconds up to an hour (a huge one would not even fit a `Duration`) gets the usual 13.75 s.
+    public static func heartbeatInterval(hello: JSONValue) -> Duration {
+        guard let milliseconds = hello["heartbeat_interval"]?.double, milliseconds > 0, milliseconds <= 3_600_000 else {
+            return .milliseconds(13_750)
+        }
+        return .milliseconds(milliseconds)
+    }
+
     /// Opens the voice socket for `server`; gives up if another voice session took over meanwhile.
     private func openSocket() async throws(DiscordVoiceError) {
         let epoch = sessionEpoch

@@ -170,7 +170,7 @@ public actor VoiceConnection: MessageWaiting {
         }
         switch message.opcode {
         case .hello:
-            startHeartbeat(interval: .milliseconds(message.data["heartbeat_interval"]?.double ?? 13_750))
+            startHeartbeat(interval: Self.heartbeatInterval(hello: message.data))
             waiters.deliver(.hello, message.data)
         case .ready: waiters.deliver(.ready, message.data)
         case .sessionDescription: waiters.deliver(.sessionDescription, message.data)

@@ -44,8 +44,18 @@ public enum SettingsLoader {
         return candidates.first { FileManager.default.fileExists(atPath: $0) }
     }
 
+    /// The settings a config file's YAML `text` gives over the defaults; `path` only names the text in errors.
+    public static func parseConfig(_ text: String, path: String) throws -> Settings {
+        var settings = Settings()
+        try apply(YAMLMapping.parse(text, path: path), to: &settings)
+        return settings
+    }
+
     private static func applyFile(_ path: String, to settings: inout Settings) throws {
-        let mapping = try YAMLMapping.load(path: path)
+        try apply(YAMLMapping.load(path: path), to: &settings)
+    }
+
+    private static func apply(_ mapping: YAMLMapping, to settings: inout Settings) throws {
         try mapping.rejectUnknownKeys(allowed: SettingKey.allCases.map(\.yamlKey))
         for key in SettingKey.allCases {
             guard let text = try mapping.scalar(key.yamlKey) else { continue }
