@@ -54,10 +54,15 @@ let guilds = (0..<guildCount).map(guild)
 let fake = try await FakeDiscord.start(FakeDiscord.Options(guilds: guilds, heartbeatInterval: .seconds(41)))
 let bot = Process()
 bot.executableURL = URL(fileURLWithPath: binary)
-bot.arguments = ["bot", "--cooldown", "0s", "--max-duration", "\(Int(seconds.rounded(.up)))s", "--preset", "classic"]
+bot.arguments = [
+    "bot", "--cooldown", "0s", "--max-duration", "\(Int(seconds.rounded(.up)))s", "--preset", "classic", "--log-level", "info",
+]
+let logURL = FileManager.default.temporaryDirectory.appendingPathComponent("botload-\(getpid()).log")
+FileManager.default.createFile(atPath: logURL.path, contents: nil)
+defer { try? FileManager.default.removeItem(at: logURL) }
 bot.environment = fake.environment.merging(["DISCORD_TOKEN": FakeDiscord.Sample.token, "PATH": "/usr/bin:/bin"]) { _, new in new }
 bot.standardOutput = FileHandle.nullDevice
-bot.standardError = FileHandle.nullDevice
+bot.standardError = try FileHandle(forWritingTo: logURL)
 try bot.run()
 try await fake.rest.waitForRequests(1, to: "GET " + FakeDiscord.RESTRoute.globalCommands, timeout: .seconds(30))
 try await Task.sleep(for: .milliseconds(500))
@@ -122,6 +127,16 @@ for stream in streams {
 }
 await fake.stop()
 
+/// The bot's own sender lateness for each scream of the load phase, from its `sent N frames,
+/// lateness p50 … ms, p99 … ms, max … ms` log lines.
+let senderLines = ((try? String(contentsOf: logURL, encoding: .utf8)) ?? "").split(separator: "\n")
+    .filter { $0.contains(" lateness p50 ") }.suffix(guildCount)
+func field(_ name: String, in line: Substring) -> Double? {
+    line.components(separatedBy: name + " ").dropFirst().first?.split(separator: " ").first.flatMap { Double($0) }
+}
+let senderP99 = senderLines.compactMap { field("p99", in: $0) }
+let senderMax = senderLines.compactMap { field("max", in: $0) }
+
 print("scream bot against the local fake Discord (no DAVE: the fake's voice server offers version 0)")
 print("latency, \(probes) screams one at a time in one guild")
 row("interaction to acknowledgement p50", ms(percentile(acks, 0.5)))
@@ -129,8 +144,11 @@ row("interaction to acknowledgement p99", ms(percentile(acks, 0.99)))
 row("interaction to first audio packet p50", ms(percentile(firstAudio, 0.5)))
 row("interaction to first audio packet p99", ms(percentile(firstAudio, 0.99)))
 print("\(guildCount) guilds screaming \(Int(seconds)) s at once: \(streams.count) streams, \(counts.min() ?? 0)–\(counts.max() ?? 0) packets each")
-row("arrival offset p99, median stream", ms(percentile(jitterP99, 0.5)))
-row("arrival offset p99, worst stream", ms(jitterP99.max() ?? .nan))
+row("sender lateness p99, median stream", ms(percentile(senderP99, 0.5)))
+row("sender lateness p99, worst stream", ms(senderP99.max() ?? .nan))
+row("sender lateness max, worst stream", ms(senderMax.max() ?? .nan))
+row("arrival offset p99 at the fake, median stream", ms(percentile(jitterP99, 0.5)))
+row("arrival offset p99 at the fake, worst stream", ms(jitterP99.max() ?? .nan))
 row("drift at the last packet, median stream", ms(percentile(drifts, 0.5)))
 row("drift at the last packet, worst stream", ms(drifts.max() ?? .nan))
 row("bot CPU", String(format: "%8.1f %% of one core (%.2f %% per stream)", 100 * (endUsage.cpu - startUsage.cpu) / wall, 100 * (endUsage.cpu - startUsage.cpu) / wall / Double(max(1, streams.count))))

@@ -107,6 +107,8 @@ actor GuildScreamer {
             let report = try await VoiceScream.play(
                 job.recipe, bitrate: settings.bitrate, backend: settings.backend, logger: logger,
                 leaving: false, connect: { try await connection(to: job.channel) })
+            logger.info(
+                "guild \(guildID): sent \(report.framesSent) frames, lateness p50 \(Self.milliseconds(report.lateness.percentile(0.5))) ms, p99 \(Self.milliseconds(report.lateness.percentile(0.99))) ms, max \(Self.milliseconds(report.lateness.maximum)) ms, \(report.skippedSlots) slots skipped")
             if report.cancelled { return stopReason ?? "Stopped before the end." }
             return Self.success(job)
         } catch {
@@ -140,6 +142,13 @@ actor GuildScreamer {
         }
         let tenths = Int((job.recipe.params.duration * 10).rounded())
         return "screamed \(what) for \(tenths / 10).\(tenths % 10) s — \(job.order.replay(of: job.recipe)) replays it"
+    }
+
+    /// A duration in milliseconds to the microsecond, for log lines.
+    static func milliseconds(_ duration: Duration) -> String {
+        let microseconds = Int64(duration / .microseconds(1))
+        let fraction = String(microseconds % 1000)
+        return "\(microseconds / 1000)." + String(repeating: "0", count: 3 - fraction.count) + fraction
     }
 
     /// The one sentence for a failed scream.
