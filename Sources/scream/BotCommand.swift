@@ -120,7 +120,7 @@ struct InviteURLCommand: ParsableCommand {
             flags: flags.merging(common.flags) { own, _ in own }, configFile: common.config,
             environment: ProcessInfo.processInfo.environment)
         guard let token = settings.token else { throw PlayError.missingToken }
-        guard let id = ScreamCommand.applicationID(fromToken: token.hasPrefix("Bot ") ? String(token.dropFirst(4)) : token) else {
+        guard let id = ScreamCommand.applicationID(fromToken: token) else {
             throw UsageError.tokenWithoutApplicationID
         }
         print(ScreamCommand.inviteURL(applicationID: id))

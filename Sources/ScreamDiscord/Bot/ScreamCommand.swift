@@ -64,7 +64,9 @@ public enum ScreamCommand {
 
     /// The application id a bot token carries: its first dot-separated part is the bot's
     /// user id (which is its application's id) in base64; `nil` when it does not decode.
+    /// A `Bot ` prefix is ignored.
     public static func applicationID(fromToken token: String) -> Snowflake? {
+        let token = token.hasPrefix("Bot ") ? String(token.dropFirst(4)) : token
         guard let head = token.split(separator: ".", omittingEmptySubsequences: false).first, !head.isEmpty else { return nil }
         var base64 = head.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
         base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
