@@ -37,12 +37,14 @@ public enum DiscordVoice {
         public var maxDAVEProtocolVersion: Int
         /// Where milestones (info) and redacted payloads (debug) go.
         public var logger: Logger
+        /// The shard this session is, sent in IDENTIFY; nil for an unsharded session.
+        public var shard: GatewayShard?
 
         /// A configuration with Discord's gateway and a 15 s connect timeout unless told otherwise.
         public init(
             token: String, gatewayURL: String = DiscordVoice.defaultGatewayURL, caFile: String? = nil,
             timeout: Duration = .seconds(15), maxDAVEProtocolVersion: Int = 1,
-            logger: Logger = Logger(label: "scream.discord")
+            logger: Logger = Logger(label: "scream.discord"), shard: GatewayShard? = nil
         ) {
             self.token = token
             self.gatewayURL = gatewayURL
@@ -50,6 +52,7 @@ public enum DiscordVoice {
             self.timeout = timeout
             self.maxDAVEProtocolVersion = maxDAVEProtocolVersion
             self.logger = logger
+            self.shard = shard
         }
 
         /// The timeout in seconds, for error sentences.

@@ -505,14 +505,15 @@ public actor GatewayClient: MessageWaiting {
     }
 
     private func identify() async {
-        await send(
-            GatewayPayload(
-                opcode: .identify,
-                data: [
-                    "token": .string(configuration.token),
-                    "intents": .int(GatewayIntents.guilds | GatewayIntents.guildVoiceStates),
-                    "properties": ["os": "linux", "browser": "scream", "device": "scream"],
-                ]))
+        var data: [String: JSONValue] = [
+            "token": .string(configuration.token),
+            "intents": .int(GatewayIntents.guilds | GatewayIntents.guildVoiceStates),
+            "properties": ["os": "linux", "browser": "scream", "device": "scream"],
+        ]
+        if let shard = configuration.shard {
+            data["shard"] = [.int(Int64(shard.id)), .int(Int64(shard.count))]
+        }
+        await send(GatewayPayload(opcode: .identify, data: .object(data)))
     }
 
     private func invalidSession(resumable: Bool) async {
