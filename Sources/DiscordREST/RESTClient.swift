@@ -115,11 +115,14 @@ public final class RESTClient: Sendable {
                 (status, headers, data) = try await exchange(route, body: body)
             } catch {
                 await limiter.record(nil, for: route)
+                RESTMetrics.recordRequest(route, status: nil)
                 throw error
             }
+            RESTMetrics.recordRequest(route, status: status)
             let answer = Self.answer(status: status, headers: headers, body: data)
             await limiter.record(answer, for: route)
             logger.debug("answered", metadata: ["route": "\(route)", "status": "\(status)"])
+            if status == 429 { RESTMetrics.recordRateLimit(route, scope: Self.scope(of: answer)) }
             switch status {
             case 200..<300:
                 return data
@@ -146,6 +149,13 @@ public final class RESTClient: Sendable {
                 throw Self.error(status: status, body: data, route: route)
             }
         }
+    }
+
+    /// The scope of a 429 as a metric label: Discord's `X-RateLimit-Scope` (`other` for a
+    /// value it does not document), else `global` or `user` from the body.
+    private static func scope(of answer: RateLimiter.Answer) -> String {
+        guard let scope = answer.scope else { return answer.global ? "global" : "user" }
+        return ["user", "global", "shared"].contains(scope) ? scope : "other"
     }
 
     private func exchange(_ route: Route, body: Data?) async throws(DiscordRESTError) -> (Int, HTTPHeaders, Data) {

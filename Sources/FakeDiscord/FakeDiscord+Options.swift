@@ -327,6 +327,9 @@ extension FakeDiscord {
         public var faults: [ScriptedFault]
         /// How the HTTP API behaves (buckets, session start limit, command scope).
         public var rest: RESTOptions
+        /// READY for a fresh IDENTIFY waits until ``FakeDiscord/releaseReady()``; IDENTIFY is
+        /// still recorded as it arrives.
+        public var holdsReady: Bool
 
         /// Creates options; the defaults are the sample guild with the AES-GCM and XChaCha modes.
         public init(
@@ -341,7 +344,8 @@ extension FakeDiscord {
             voiceReadyBeforeHello: Bool = false,
             ssrc: UInt32 = 0x0001_E240,
             faults: [ScriptedFault] = [],
-            rest: RESTOptions = RESTOptions()
+            rest: RESTOptions = RESTOptions(),
+            holdsReady: Bool = false
         ) {
             self.token = token
             self.botUser = botUser
@@ -355,6 +359,7 @@ extension FakeDiscord {
             self.ssrc = ssrc
             self.faults = faults
             self.rest = rest
+            self.holdsReady = holdsReady
         }
     }
 

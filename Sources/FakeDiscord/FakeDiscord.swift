@@ -148,6 +148,12 @@ public final class FakeDiscord: Sendable {
         try? await world.loop.submit { world.inject(fault) }.get()
     }
 
+    /// Sends the READY that ``Options/holdsReady`` held back (and every later one at once).
+    public func releaseReady() async {
+        let world = self.world
+        try? await world.loop.submit { world.releaseReady() }.get()
+    }
+
     /// Moves guild member `userID` into voice channel `channelID` (nil: out of voice) and
     /// dispatches the VOICE_STATE_UPDATE, with the member object, to the bot's gateway session.
     ///

@@ -153,13 +153,15 @@ final class GatewaySession: WebSocketSession {
         let session = GatewaySessionState(id: randomHex(16))
         world.gatewaySessions[session.id] = session
         attach(session)
-        session.dispatch("READY", readyPayload(session))
-        if intents & Self.guildsIntent != 0 {
-            for guild in world.options.guilds {
-                session.dispatch("GUILD_CREATE", guildCreatePayload(world.guilds[guild.id] ?? guild))
+        world.whenReadyReleased { [self] in
+            session.dispatch("READY", readyPayload(session))
+            if intents & Self.guildsIntent != 0 {
+                for guild in world.options.guilds {
+                    session.dispatch("GUILD_CREATE", guildCreatePayload(world.guilds[guild.id] ?? guild))
+                }
             }
+            world.fire(.afterReady)
         }
-        world.fire(.afterReady)
     }
 
     private func resume(_ data: JSONValue) {

@@ -126,6 +126,23 @@ final class World: @unchecked Sendable {
         self.pending = options.faults
     }
 
+    /// READYs waiting for ``releaseReady()`` while ``FakeDiscord/Options/holdsReady`` holds them.
+    private var heldReadies: [() -> Void] = []
+    private lazy var readyHeld = options.holdsReady
+
+    /// Runs `sendReady` now, or once READY is released when the options hold it.
+    func whenReadyReleased(_ sendReady: @escaping () -> Void) {
+        if readyHeld { heldReadies.append(sendReady) } else { sendReady() }
+    }
+
+    /// Sends the held READYs in arrival order and stops holding new ones.
+    func releaseReady() {
+        readyHeld = false
+        let held = heldReadies
+        heldReadies.removeAll()
+        for sendReady in held { sendReady() }
+    }
+
     /// Fires every scripted fault waiting for `trigger`.
     func fire(_ trigger: FakeDiscord.Trigger) {
         let due = pending.filter { $0.trigger == trigger }

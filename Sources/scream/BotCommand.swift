@@ -64,6 +64,10 @@ struct BotRunCommand: AsyncParsableCommand {
     @Option(parsing: .unconditional, help: ArgumentHelp("How long connecting may take, such as 30s (default: 30s).", valueName: "duration"))
     var timeout: String?
 
+    @Option(help: ArgumentHelp(
+        "Serve /metrics and /healthz at this address, such as 127.0.0.1:9464 (default: off).", valueName: "host:port"))
+    var metrics: String?
+
     @OptionGroup(title: "Configuration") var common: CommonOptions
 
     func run() async throws {
@@ -77,15 +81,20 @@ struct BotRunCommand: AsyncParsableCommand {
         flags[.bitrate] = bitrate
         flags[.backend] = backend
         flags[.timeout] = timeout
+        flags[.metrics] = metrics
         let environment = ProcessInfo.processInfo.environment
         let settings = try SettingsLoader.load(
             flags: flags.merging(common.flags) { own, _ in own }, configFile: common.config, environment: environment)
         let logger = Invocation.startLogging(at: settings.effectiveLogLevel)
         logger.debug("settings: \(settings.redactedSummary)")
         let botSettings = try BotSettings(settings: settings, register: !noRegister, environment: environment)
-        let trap = SignalTrap()
+        // The bot stops on these signals through its service group; the trap only ends a
+        // process that has not stopped within the grace: the screams' own 0.5 s, the replies'
+        // edits, the gateway's close and the metrics server's, on a machine that may be busy.
+        let trap = SignalTrap(grace: .seconds(5))
         trap.install()
-        try await ScreamBot.run(botSettings, version: Scream.version, trap: trap, logger: logger)
+        try await ScreamBot.run(botSettings, version: Scream.version, logger: logger)
+        withExtendedLifetime(trap) {}
     }
 }
 

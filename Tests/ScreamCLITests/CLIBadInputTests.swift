@@ -84,7 +84,7 @@ struct BadInput: Sendable, CustomTestStringConvertible {
         BadInput(arguments: ["generate", "out.ogg", "--config", "c.yaml"], files: ["c.yaml": "volume: loud\n"],
                  message: "invalid volume 'loud' from key 'volume' in c.yaml: expected a number from 0 to 1."),
         BadInput(arguments: ["generate", "out.ogg", "--config", "c.yaml"], files: ["c.yaml": "preset: classic\nvolumee: 1\n"],
-                 message: "unknown key 'volumee' in c.yaml; valid keys here are: token, backend, preset, duration, volume, format, bitrate, seed, guild_id, channel_id, log_level, verbose, timeout, cooldown, queue, max_duration."),
+                 message: "unknown key 'volumee' in c.yaml; valid keys here are: token, backend, preset, duration, volume, format, bitrate, seed, guild_id, channel_id, log_level, verbose, timeout, cooldown, queue, max_duration, metrics."),
         BadInput(arguments: ["generate", "out.ogg", "--config", "none.yaml"],
                  message: "cannot read none.yaml: no such file."),
         BadInput(arguments: ["generate", "out.ogg"], environment: ["SCREAM_VOLUME": "2"],

@@ -407,8 +407,12 @@ final class BotRun: Sendable {
     private let folder: URL
     private let stderrURL: URL
 
-    /// Starts `scream bot arguments` with the fake's environment, the sample token and info logs.
-    init(fake: FakeDiscord, arguments: [String] = [], token: String = FakeDiscord.Sample.token) throws {
+    /// Starts `scream bot arguments` with the fake's environment (plus `environment`), the sample
+    /// token and info logs.
+    init(
+        fake: FakeDiscord, arguments: [String] = [], token: String = FakeDiscord.Sample.token,
+        environment: [String: String] = [:]
+    ) throws {
         folder = try scratchFolder()
         stderrURL = folder.appendingPathComponent("stderr")
         FileManager.default.createFile(atPath: stderrURL.path, contents: nil)
@@ -419,7 +423,7 @@ final class BotRun: Sendable {
         process.environment = fake.environment.merging([
             "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
             "HOME": folder.appendingPathComponent(".home").path, "DISCORD_TOKEN": token,
-        ]) { _, new in new }
+        ].merging(environment) { _, new in new }) { _, new in new }
         process.standardOutput = FileHandle.nullDevice
         process.standardError = try FileHandle(forWritingTo: stderrURL)
         process.standardInput = FileHandle.nullDevice

@@ -106,6 +106,8 @@ import Testing
           --backend <backend>     Synthesizer: native or ffmpeg (default: native).
           --timeout <duration>    How long connecting may take, such as 30s (default:
                                   30s).
+          --metrics <host:port>   Serve /metrics and /healthz at this address, such as
+                                  127.0.0.1:9464 (default: off).
           --version               Show the version.
           -h, --help              Show help information.
 

@@ -120,4 +120,34 @@ import Testing
             try SettingsLoader.load(flags: [:], configFile: nil, environment: ["SCREAM_GUILD_ID": text])
         }
     }
+
+    @Test func theMetricsAddressIsOffByDefaultAndFollowsTheCascade() throws {
+        #expect(try SettingsLoader.load(flags: [:], configFile: nil, environment: [:]).metrics == nil)
+        let path = try configFile("metrics: 127.0.0.1:9464\n")
+        let fromFile = try SettingsLoader.load(flags: [:], configFile: path, environment: [:])
+        #expect(fromFile.metrics == ListenAddress(host: "127.0.0.1", port: 9464))
+        let fromEnvironment = try SettingsLoader.load(flags: [:], configFile: path, environment: ["SCREAM_METRICS": "[::1]:0"])
+        #expect(fromEnvironment.metrics == ListenAddress(host: "::1", port: 0))
+        let fromFlag = try SettingsLoader.load(
+            flags: [.metrics: "localhost:9100"], configFile: path, environment: ["SCREAM_METRICS": "[::1]:0"])
+        #expect(fromFlag.metrics == ListenAddress(host: "localhost", port: 9100))
+        #expect(fromFlag.redactedSummary.contains("metrics=localhost:9100"))
+    }
+
+    @Test(arguments: [
+        ("127.0.0.1:9464", "127.0.0.1:9464"), (" 0.0.0.0:0 ", "0.0.0.0:0"), ("[::1]:9464", "[::1]:9464"),
+        ("[::]:80", "[::]:80"), ("[2001:db8::8:1]:65535", "[2001:db8::8:1]:65535"), ("localhost:1", "localhost:1"),
+    ])
+    func listenAddressesParseAndPrintBack(text: String, printed: String) throws {
+        #expect(try #require(ListenAddress(text)).description == printed)
+    }
+
+    @Test(arguments: [
+        "", "9464", ":9464", "127.0.0.1", "127.0.0.1:", "127.0.0.1:65536", "127.0.0.1:-1", "127.0.0.1:+80", "127.0.0.1:http",
+        "1.2.3:80", "1.2.3.4.5:80", "256.1.1.1:80", "example.com:80", "::1:9464", "[::1]", "[::1]9464", "[1:2:3:4:5:6:7:8:9]:80",
+        "[1::2::3]:80", "[:::]:80", "[fe80::1%eth0]:80",
+    ])
+    func malformedListenAddressesAreRefused(text: String) {
+        #expect(ListenAddress(text) == nil)
+    }
 }

@@ -20,6 +20,16 @@ public struct LatenessHistogram: Sendable, Hashable {
         count += 1
     }
 
+    /// Calls `body` for every bucket that holds samples, in order, with its upper edge (at
+    /// most the maximum, as in ``percentile(_:)``; the maximum itself for the last bucket) and
+    /// its sample count.
+    public func forEachBucket(_ body: (_ upperEdge: Duration, _ count: Int) -> Void) {
+        for (index, bucketCount) in buckets.enumerated() where bucketCount > 0 {
+            let edge = index == buckets.count - 1 ? maximum : Self.resolution * (index + 1)
+            body(min(edge, maximum), bucketCount)
+        }
+    }
+
     /// The lateness below which `fraction` of the sends fall (upper bucket edge).
     public func percentile(_ fraction: Double) -> Duration {
         guard count > 0 else { return .zero }

@@ -98,6 +98,10 @@ public actor GatewayClient: MessageWaiting {
     public private(set) var user: BotUser?
     /// The bot's application id from READY (what interaction responses are addressed with).
     public private(set) var applicationID: Snowflake?
+    /// Whether the session is READY (or RESUMED) on an open socket: what a health check reports.
+    public var isReady: Bool { state != .closed && socket != nil && sessionLive }
+    /// The shard id metrics carry: the configured shard's, else 0.
+    private nonisolated var shardLabel: Int { configuration.shard?.id ?? 0 }
     /// Session events for a long-running bot, in arrival order; the stream ends when the client
     /// disconnects or fails for good, and an unread stream keeps only the newest 256.
     public nonisolated let events: AsyncStream<GatewayEvent>
@@ -388,6 +392,7 @@ public actor GatewayClient: MessageWaiting {
     private func reconnect(resume: Bool) async {
         guard state != .closed, state != .reconnecting else { return }
         state = .reconnecting
+        GatewayMetrics.recordReconnect(shard: shardLabel)
         heartbeatTask?.cancel()
         generation += 1
         if let old = socket {
@@ -559,6 +564,7 @@ public actor GatewayClient: MessageWaiting {
             failedReconnects = 0
             sessionLive = true
             logger.info("gateway session resumed")
+            GatewayMetrics.recordResume(shard: shardLabel)
             eventContinuation.yield(.resumed)
             await resendPendingJoins(onlyUnsent: true)
         case "GUILD_CREATE", "GUILD_DELETE", "GUILD_UPDATE", "CHANNEL_CREATE", "CHANNEL_UPDATE", "CHANNEL_DELETE",

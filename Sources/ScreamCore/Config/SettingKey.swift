@@ -32,6 +32,8 @@ public enum SettingKey: String, CaseIterable, Sendable {
     case queue
     /// The longest scream `bot` plays.
     case maxDuration = "max_duration"
+    /// Where `bot` serves `/metrics` and `/healthz`.
+    case metrics
 
     /// The key in a config file.
     public var yamlKey: String { rawValue }
@@ -52,6 +54,7 @@ public enum SettingKey: String, CaseIterable, Sendable {
         case .cooldown: "SCREAM_COOLDOWN"
         case .queue: "SCREAM_QUEUE"
         case .maxDuration: "SCREAM_MAX_DURATION"
+        case .metrics: "SCREAM_METRICS"
         case .bitrate, .seed, .timeout: nil
         }
     }
@@ -74,6 +77,7 @@ public enum SettingKey: String, CaseIterable, Sendable {
         case .channelID: "channel id"
         case .logLevel: "log level"
         case .maxDuration: "max duration"
+        case .metrics: "metrics address"
         default: rawValue
         }
     }

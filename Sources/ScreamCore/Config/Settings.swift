@@ -37,6 +37,8 @@ public struct Settings: Sendable, Equatable {
     public var queue: Int = 3
     /// The longest scream `bot` plays, in seconds; `/scream duration:` may ask for up to this.
     public var maxDuration: Double = 30
+    /// Where `bot` serves `/metrics` and `/healthz`; `nil` (the default) serves nothing.
+    public var metrics: ListenAddress?
     /// The config file that was read, if any.
     public var configFile: String?
 
@@ -67,6 +69,7 @@ public struct Settings: Sendable, Equatable {
             ("cooldown", DurationText.text(for: cooldown)),
             ("queue", "\(queue)"),
             ("max_duration", DurationText.text(for: maxDuration)),
+            ("metrics", metrics?.description),
             ("config", configFile),
         ]
         return parts.compactMap { key, value in value.map { "\(key)=\($0)" } }.joined(separator: " ")
@@ -123,6 +126,13 @@ public struct Settings: Sendable, Equatable {
                     setting: name, value: text, source: source,
                     expected: "a duration from \(DurationText.text(for: Self.shortestBotScream)) to \(DurationText.text(for: DurationText.maximumSeconds))")
             }
+        case .metrics:
+            guard let address = ListenAddress(text) else {
+                throw ConfigError.invalidValue(
+                    setting: name, value: text, source: source,
+                    expected: "HOST:PORT with an IP address or localhost and a port from 0 to 65535, such as 127.0.0.1:9464")
+            }
+            metrics = address
         }
     }
 

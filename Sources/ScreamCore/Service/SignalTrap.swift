@@ -7,11 +7,14 @@ import Foundation
 /// A render polls ``signal`` between blocks; a play waits with ``waitForSignal(polling:)``.
 /// A render blocked on a child process arms a cancel action with ``cancelling(with:_:)``,
 /// which the signal runs so the blocked read returns. If the process does not stop within
-/// ``gracePeriod`` (blocked on a full pipe or a dead connection, say), the trap removes the
-/// registered temporary files itself and exits with 128 + the signal.
+/// its grace period (``gracePeriod`` unless given; blocked on a full pipe or a dead connection,
+/// say), the trap removes the registered temporary files itself and exits with 128 + the signal.
 public final class SignalTrap: @unchecked Sendable {
     /// How long a render has to notice the signal before the process exits on its own.
     public static let gracePeriod: DispatchTimeInterval = .milliseconds(1500)
+
+    /// How long this trap lets the process stop by itself after a signal.
+    private let grace: DispatchTimeInterval
 
     private let lock = NSLock()
     private var caught: Int32?
@@ -19,8 +22,11 @@ public final class SignalTrap: @unchecked Sendable {
     private var cancelAction: (@Sendable () -> Void)?
     private var sources: [DispatchSourceSignal] = []
 
-    /// A trap that is not yet listening.
-    public init() {}
+    /// A trap that is not yet listening, which exits the process `grace` after a signal it
+    /// has not stopped by.
+    public init(grace: DispatchTimeInterval = SignalTrap.gracePeriod) {
+        self.grace = grace
+    }
 
     /// The signals the trap catches.
     public static let signals = [SIGHUP, SIGINT, SIGQUIT, SIGTERM]
@@ -95,7 +101,7 @@ public final class SignalTrap: @unchecked Sendable {
         }
         guard first else { return }
         cancel?()
-        DispatchQueue.global().asyncAfter(deadline: .now() + Self.gracePeriod) { [self] in
+        DispatchQueue.global().asyncAfter(deadline: .now() + grace) { [self] in
             for path in lock.withLock({ temporaryFiles }) {
                 unlink(path)
             }

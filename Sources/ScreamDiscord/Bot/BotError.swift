@@ -6,6 +6,8 @@ public enum BotError: Error, Sendable, Equatable, CustomStringConvertible {
     case missingCommandsScope(inviteURL: String)
     /// Discord refused a request; the sentence names the route and the reason.
     case rest(String)
+    /// The `--metrics` address could not be listened on (taken, or not this machine's).
+    case metricsUnavailable(address: String, reason: String)
 
     public var description: String {
         switch self {
@@ -15,6 +17,8 @@ public enum BotError: Error, Sendable, Equatable, CustomStringConvertible {
             "Discord refused to register /scream: the bot was added without the applications.commands scope; invite it again with \(inviteURL)"
         case .rest(let sentence):
             sentence
+        case .metricsUnavailable(let address, let reason):
+            "the metrics server cannot listen on \(address): \(reason); give --metrics a free port on this machine, or 0 for any."
         }
     }
 
@@ -22,7 +26,7 @@ public enum BotError: Error, Sendable, Equatable, CustomStringConvertible {
     public var exitStatus: Int32 {
         switch self {
         case .missingCommandsScope: 2
-        case .noApplicationID, .rest: 1
+        case .noApplicationID, .rest, .metricsUnavailable: 1
         }
     }
 }

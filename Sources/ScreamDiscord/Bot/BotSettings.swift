@@ -25,6 +25,8 @@ public struct BotSettings: Sendable {
     public var timeout: Duration
     /// Where the gateway and the HTTP API are, and which extra CAs to trust.
     public var endpoints: DiscordEndpoints
+    /// Where `/metrics` and `/healthz` are served; `nil` serves nothing.
+    public var metrics: ListenAddress?
 
     /// Resolves the bot's settings; a missing or malformed token is an error.
     public init(settings: Settings, register: Bool, environment: [String: String]) throws(PlayError) {
@@ -40,5 +42,6 @@ public struct BotSettings: Sendable {
         self.backend = settings.backend
         self.timeout = .milliseconds(Int64((settings.timeout * 1000).rounded()))
         self.endpoints = try DiscordEndpoints(environment: environment)
+        self.metrics = settings.metrics
     }
 }

@@ -30,7 +30,9 @@ actor GuildScreamer {
     private var waiting: [Job] = []
     private var playing: Job?
     private var worker: Task<Void, Never>?
-    private var voice: VoiceConnection?
+    private var voice: VoiceConnection? {
+        didSet { if (oldValue == nil) != (voice == nil) { BotMetrics.recordVoiceSession(open: voice != nil) } }
+    }
     /// Why the current and waiting screams were stopped, once they were.
     private var stopReason: String?
 
@@ -109,9 +111,11 @@ actor GuildScreamer {
                 leaving: false, connect: { try await connection(to: job.channel) })
             logger.info(
                 "guild \(guildID): sent \(report.framesSent) frames, lateness p50 \(Self.milliseconds(report.lateness.percentile(0.5))) ms, p99 \(Self.milliseconds(report.lateness.percentile(0.99))) ms, max \(Self.milliseconds(report.lateness.maximum)) ms, \(report.skippedSlots) slots skipped")
+            BotMetrics.recordScream(report.cancelled ? .stopped : .played, report: report)
             if report.cancelled { return stopReason ?? "Stopped before the end." }
             return Self.success(job)
         } catch {
+            BotMetrics.recordScream(stopReason == nil ? .failed : .stopped, report: nil)
             if let stopReason { return stopReason }
             logger.warning("guild \(guildID): scream failed: \(error)")
             return "Couldn't scream: \(Self.sentence(for: error))"

@@ -2,6 +2,7 @@ import DiscordREST
 import DiscordVoice
 import Logging
 import ScreamCore
+import ServiceLifecycle
 
 /// `scream bot`: one gateway session, one REST client, one ``GuildScreamer`` per guild.
 ///
@@ -28,10 +29,11 @@ public actor ScreamBot {
         self.logger = logger
     }
 
-    /// Checks the IDENTIFY budget, connects, registers `/scream` and answers it until `trap`
-    /// catches a signal; then ends the screams in progress, edits their replies, closes the
-    /// gateway and returns.
-    public static func run(_ settings: BotSettings, version: String, trap: SignalTrap, logger: Logger) async throws {
+    /// Checks the IDENTIFY budget, connects, registers `/scream` and answers it until SIGINT,
+    /// SIGTERM, SIGHUP or SIGQUIT; then ends the screams in progress, edits their replies,
+    /// closes the gateway and returns. With `settings.metrics` it serves `/metrics` and
+    /// `/healthz` meanwhile (see ``runServices(metrics:logger:)``).
+    public static func run(_ settings: BotSettings, version: String, logger: Logger) async throws {
         let configuration = DiscordVoice.Configuration(
             token: settings.token, gatewayURL: settings.endpoints.gatewayURL, caFile: settings.endpoints.caFile,
             timeout: settings.timeout, logger: logger)
@@ -44,7 +46,7 @@ public actor ScreamBot {
         let rest = try DiscordAPI.client(token: settings.token, endpoints: settings.endpoints, version: version, logger: logger)
         let bot = ScreamBot(settings: settings, gateway: gateway, rest: rest, logger: logger)
         do {
-            try await bot.serve(trap: trap)
+            try await bot.runServices(metrics: settings.metrics, logger: logger)
         } catch {
             await gateway.disconnect()
             await rest.shutdown()
@@ -53,7 +55,13 @@ public actor ScreamBot {
         await rest.shutdown()
     }
 
-    private func serve(trap: SignalTrap) async throws {
+    /// Whether the bot answers interactions: its gateway session is READY and it is not stopping.
+    func isReady() async -> Bool {
+        guard !stopping else { return false }
+        return await gateway.isReady
+    }
+
+    func serve() async throws {
         try await IdentifyBudget.check(with: rest, command: .bot, logger: logger)
         do {
             try await gateway.connect()
@@ -76,7 +84,7 @@ public actor ScreamBot {
                 return .gatewayLost
             }
             group.addTask {
-                _ = await trap.waitForSignal(polling: .milliseconds(50))
+                try? await gracefulShutdown()
                 return .signal
             }
             group.addTask {
@@ -99,7 +107,7 @@ public actor ScreamBot {
         }
     }
 
-    /// What ended ``serve(trap:)``.
+    /// What ended ``serve()``.
     private enum Ending: Sendable {
         /// SIGINT, SIGTERM, SIGHUP or SIGQUIT: a clean stop.
         case signal
@@ -150,11 +158,13 @@ public actor ScreamBot {
         guard interaction.isScreamCommand else { return }
         switch await accept(interaction) {
         case .success(let (job, place)):
+            BotMetrics.recordAccepted()
             let text = place == 0
                 ? "Screaming in <#\(job.channel)>…"
                 : "Queued for <#\(job.channel)>: number \(place) in line."
             responder.acknowledge(interaction, with: text)
         case .failure(let refusal):
+            BotMetrics.recordRefused(refusal)
             logger.info("refused /scream in guild \(interaction.guildID.map(String.init(describing:)) ?? "none"): \(refusal)")
             responder.refuse(interaction, with: refusal.description)
         }
