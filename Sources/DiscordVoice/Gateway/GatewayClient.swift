@@ -31,6 +31,8 @@ public struct VoiceServerInfo: Sendable, Hashable {
 /// `resume_gateway_url`, and keeps a voice-state cache per guild current.
 public actor GatewayClient: MessageWaiting {
     enum Signal: Hashable, Sendable {
+        /// IDENTIFY went out after the queue gave its turn.
+        case identifySent
         case ready
         case guild(Snowflake)
         /// The bot's own VOICE_STATE_UPDATE with no channel.
@@ -62,6 +64,7 @@ public actor GatewayClient: MessageWaiting {
     /// How this client reaches Discord.
     public nonisolated let configuration: DiscordVoice.Configuration
     let tls: NIOSSLContext
+    private let identifyQueue: IdentifyQueue
     var waiters = Waiters<Signal>()
     private var logger: Logger
     private var state = State.idle
@@ -102,10 +105,19 @@ public actor GatewayClient: MessageWaiting {
     /// disconnects or fails for good, and an unread stream keeps only the newest 256.
     public nonisolated let events: AsyncStream<GatewayEvent>
 
+    /// Whether the session is live: READY or RESUMED arrived on the current socket and the
+    /// client has not closed.
+    public var isReady: Bool { sessionLive && state != .closed }
+
     /// A client for `configuration`; loads the CA file now so a bad path fails early.
+    ///
+    /// Without ``DiscordVoice/Configuration/identifyQueue`` the client keeps its own queue,
+    /// which still spaces its IDENTIFYs as Discord's `max_concurrency` of 1 asks.
     public init(configuration: DiscordVoice.Configuration) throws(DiscordVoiceError) {
         self.configuration = configuration
         self.logger = configuration.logger
+        if let shard = configuration.shard { logger[metadataKey: "shard"] = "\(shard.id)/\(shard.count)" }
+        self.identifyQueue = configuration.identifyQueue ?? IdentifyQueue(maxConcurrency: 1)
         self.tls = try TLSContext.make(caFile: configuration.caFile)
         (events, eventContinuation) = AsyncStream<GatewayEvent>.makeStream(bufferingPolicy: .bufferingNewest(256))
     }
@@ -117,6 +129,11 @@ public actor GatewayClient: MessageWaiting {
         state = .connecting
         do {
             try await openSocket(url: configuration.gatewayURL, resume: false)
+            let turnWait = identifyQueue.longestStartWait + configuration.timeout
+            _ = try await wait(
+                for: .identifySent, timeout: turnWait,
+                timeoutError: .gatewayTimeout(
+                    waitingFor: "HELLO and a turn to IDENTIFY", seconds: Self.seconds(turnWait)))
             _ = try await wait(
                 for: .ready, timeout: configuration.timeout,
                 timeoutError: .gatewayTimeout(waitingFor: "READY", seconds: configuration.timeoutSeconds))
@@ -504,7 +521,14 @@ public actor GatewayClient: MessageWaiting {
         }
     }
 
+    /// Sends IDENTIFY in the turn the identify queue gives; a socket replaced meanwhile gets none.
     private func identify() async {
+        let current = generation
+        guard let turn = await identifyQueue.turn(for: configuration.shard?.id ?? 0) else { return }
+        guard current == generation, socket != nil else {
+            await identifyQueue.release(turn, sent: false)
+            return
+        }
         var data: [String: JSONValue] = [
             "token": .string(configuration.token),
             "intents": .int(GatewayIntents.guilds | GatewayIntents.guildVoiceStates),
@@ -514,6 +538,13 @@ public actor GatewayClient: MessageWaiting {
             data["shard"] = [.int(Int64(shard.id)), .int(Int64(shard.count))]
         }
         await send(GatewayPayload(opcode: .identify, data: .object(data)))
+        await identifyQueue.release(turn, sent: true)
+        waiters.deliver(.identifySent, nil)
+    }
+
+    /// `duration` in seconds, for error sentences.
+    private static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
 
     private func invalidSession(resumable: Bool) async {
