@@ -32,6 +32,10 @@ public enum SettingKey: String, CaseIterable, Sendable {
     case queue
     /// The longest scream `bot` plays.
     case maxDuration = "max_duration"
+    /// The shards one `bot` process runs, `0-7` or `3`.
+    case shards
+    /// How many shards the bot's guilds are spread over, across every process.
+    case shardCount = "shard_count"
 
     /// The key in a config file.
     public var yamlKey: String { rawValue }
@@ -52,6 +56,8 @@ public enum SettingKey: String, CaseIterable, Sendable {
         case .cooldown: "SCREAM_COOLDOWN"
         case .queue: "SCREAM_QUEUE"
         case .maxDuration: "SCREAM_MAX_DURATION"
+        case .shards: "SCREAM_SHARDS"
+        case .shardCount: "SCREAM_SHARD_COUNT"
         case .bitrate, .seed, .timeout: nil
         }
     }
@@ -63,6 +69,7 @@ public enum SettingKey: String, CaseIterable, Sendable {
         case .channelID: "--channel"
         case .logLevel: "--log-level"
         case .maxDuration: "--max-duration"
+        case .shardCount: "--shard-count"
         default: "--\(rawValue)"
         }
     }
@@ -74,6 +81,7 @@ public enum SettingKey: String, CaseIterable, Sendable {
         case .channelID: "channel id"
         case .logLevel: "log level"
         case .maxDuration: "max duration"
+        case .shardCount: "shard count"
         default: rawValue
         }
     }

@@ -37,6 +37,10 @@ public struct Settings: Sendable, Equatable {
     public var queue: Int = 3
     /// The longest scream `bot` plays, in seconds; `/scream duration:` may ask for up to this.
     public var maxDuration: Double = 30
+    /// The shards one `bot` process runs; `nil` runs every shard.
+    public var shards: ClosedRange<Int>?
+    /// How many shards the bot's guilds are spread over; `nil` takes Discord's recommendation.
+    public var shardCount: Int?
     /// The config file that was read, if any.
     public var configFile: String?
 
@@ -67,6 +71,8 @@ public struct Settings: Sendable, Equatable {
             ("cooldown", DurationText.text(for: cooldown)),
             ("queue", "\(queue)"),
             ("max_duration", DurationText.text(for: maxDuration)),
+            ("shards", shards.map(ShardSelection.text(for:))),
+            ("shard_count", shardCount.map { "\($0)" }),
             ("config", configFile),
         ]
         return parts.compactMap { key, value in value.map { "\(key)=\($0)" } }.joined(separator: " ")
@@ -123,6 +129,10 @@ public struct Settings: Sendable, Equatable {
                     setting: name, value: text, source: source,
                     expected: "a duration from \(DurationText.text(for: Self.shortestBotScream)) to \(DurationText.text(for: DurationText.maximumSeconds))")
             }
+        case .shards:
+            shards = try ShardSelection.range(text, source: source)
+        case .shardCount:
+            shardCount = try ShardSelection.count(text, source: source)
         }
     }
 
