@@ -64,6 +64,12 @@ struct BotRunCommand: AsyncParsableCommand {
     @Option(parsing: .unconditional, help: ArgumentHelp("How long connecting may take, such as 30s (default: 30s).", valueName: "duration"))
     var timeout: String?
 
+    @Option(parsing: .unconditional, help: ArgumentHelp("The shards this process runs, such as 0-7 or 3 (default: all).", valueName: "ids"))
+    var shards: String?
+
+    @Option(parsing: .unconditional, help: ArgumentHelp("How many shards across every process (default: Discord's recommendation).", valueName: "n"))
+    var shardCount: String?
+
     @OptionGroup(title: "Configuration") var common: CommonOptions
 
     func run() async throws {
@@ -77,6 +83,8 @@ struct BotRunCommand: AsyncParsableCommand {
         flags[.bitrate] = bitrate
         flags[.backend] = backend
         flags[.timeout] = timeout
+        flags[.shards] = shards
+        flags[.shardCount] = shardCount
         let environment = ProcessInfo.processInfo.environment
         let settings = try SettingsLoader.load(
             flags: flags.merging(common.flags) { own, _ in own }, configFile: common.config, environment: environment)

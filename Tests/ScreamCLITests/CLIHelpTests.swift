@@ -106,6 +106,10 @@ import Testing
           --backend <backend>     Synthesizer: native or ffmpeg (default: native).
           --timeout <duration>    How long connecting may take, such as 30s (default:
                                   30s).
+          --shards <ids>          The shards this process runs, such as 0-7 or 3
+                                  (default: all).
+          --shard-count <n>       How many shards across every process (default:
+                                  Discord's recommendation).
           --version               Show the version.
           -h, --help              Show help information.
 

@@ -6,6 +6,9 @@ public enum BotError: Error, Sendable, Equatable, CustomStringConvertible {
     case missingCommandsScope(inviteURL: String)
     /// Discord refused a request; the sentence names the route and the reason.
     case rest(String)
+    /// Discord closed a shard with 4011: the bot is in too many guilds for its shard count;
+    /// `count` is the count to run with instead.
+    case shardingRequired(count: Int)
 
     public var description: String {
         switch self {
@@ -15,13 +18,15 @@ public enum BotError: Error, Sendable, Equatable, CustomStringConvertible {
             "Discord refused to register /scream: the bot was added without the applications.commands scope; invite it again with \(inviteURL)"
         case .rest(let sentence):
             sentence
+        case .shardingRequired(let count):
+            "Discord requires sharding for this bot: run it with --shard-count \(count) (or leave --shard-count out to use Discord's recommendation)."
         }
     }
 
     /// The process exit status: 2 for a setup the user must fix, 1 otherwise.
     public var exitStatus: Int32 {
         switch self {
-        case .missingCommandsScope: 2
+        case .missingCommandsScope, .shardingRequired: 2
         case .noApplicationID, .rest: 1
         }
     }

@@ -25,10 +25,13 @@ public struct BotSettings: Sendable {
     public var timeout: Duration
     /// Where the gateway and the HTTP API are, and which extra CAs to trust.
     public var endpoints: DiscordEndpoints
+    /// Which shards this process runs, of how many.
+    public var shards: ShardSelection
 
-    /// Resolves the bot's settings; a missing or malformed token is an error.
-    public init(settings: Settings, register: Bool, environment: [String: String]) throws(PlayError) {
-        guard let token = settings.token else { throw .missingToken }
+    /// Resolves the bot's settings; a missing or malformed token is a ``PlayError``, shard
+    /// settings that disagree a `ConfigError`.
+    public init(settings: Settings, register: Bool, environment: [String: String]) throws {
+        guard let token = settings.token else { throw PlayError.missingToken }
         self.token = try PlayRequest.bareToken(token)
         self.registrationGuild = settings.guildID.map(Snowflake.init)
         self.register = register
@@ -40,5 +43,6 @@ public struct BotSettings: Sendable {
         self.backend = settings.backend
         self.timeout = .milliseconds(Int64((settings.timeout * 1000).rounded()))
         self.endpoints = try DiscordEndpoints(environment: environment)
+        self.shards = try ShardSelection.validated(settings)
     }
 }
