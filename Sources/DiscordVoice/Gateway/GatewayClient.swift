@@ -71,6 +71,8 @@ public actor GatewayClient: MessageWaiting {
     private var socket: WebSocket?
     private var generation = 0
     private var heartbeatTask: Task<Void, Never>?
+    /// The IDENTIFY waiting for its turn, off the socket's message handling.
+    private var identifyTask: Task<Void, Never>?
     private var heartbeatAcked = true
     private var resumeOnHello = false
     private var sessionID: String?
@@ -240,6 +242,7 @@ public actor GatewayClient: MessageWaiting {
         guard state != .closed else { return }
         state = .closed
         heartbeatTask?.cancel()
+        identifyTask?.cancel()
         generation += 1
         let socket = self.socket
         self.socket = nil
@@ -448,6 +451,7 @@ public actor GatewayClient: MessageWaiting {
         state = .closed
         failure = error
         heartbeatTask?.cancel()
+        identifyTask?.cancel()
         generation += 1
         failPending(with: error)
         eventContinuation.finish()
@@ -503,7 +507,7 @@ public actor GatewayClient: MessageWaiting {
                         data: ["token": .string(configuration.token), "session_id": .string(sessionID),
                             "seq": sequence.map { .int($0) } ?? nil]))
             } else {
-                await identify()
+                scheduleIdentify()
             }
         case .heartbeat:
             await sendHeartbeat()
@@ -521,10 +525,21 @@ public actor GatewayClient: MessageWaiting {
         }
     }
 
-    /// Sends IDENTIFY in the turn the identify queue gives; a socket replaced meanwhile gets none.
-    private func identify() async {
+    /// Sends IDENTIFY after `delay`, in the turn the identify queue gives, from a task of its
+    /// own: the socket's heartbeat ACKs and other messages go on being read meanwhile.
+    private func scheduleIdentify(after delay: Duration = .zero) {
+        identifyTask?.cancel()
         let current = generation
-        guard let turn = await identifyQueue.turn(for: configuration.shard?.id ?? 0) else { return }
+        identifyTask = Task { [weak self] in
+            if delay > .zero { try? await Task.sleep(for: delay) }
+            guard !Task.isCancelled else { return }
+            await self?.identify(generation: current)
+        }
+    }
+
+    /// Sends IDENTIFY in the turn the identify queue gives; a socket replaced meanwhile gets none.
+    private func identify(generation current: Int) async {
+        guard current == generation, let turn = await identifyQueue.turn(for: configuration.shard?.id ?? 0) else { return }
         guard current == generation, socket != nil else {
             await identifyQueue.release(turn, sent: false)
             return
@@ -561,10 +576,7 @@ public actor GatewayClient: MessageWaiting {
         sessionID = nil
         sequence = nil
         sessionLive = false
-        let current = generation
-        try? await Task.sleep(for: .milliseconds(Int.random(in: 1000...5000)))
-        guard current == generation else { return }
-        await identify()
+        scheduleIdentify(after: .milliseconds(Int.random(in: 1000...5000)))
     }
 
     private func dispatch(event: String, data: JSONValue) async {
