@@ -33,6 +33,8 @@ public actor GatewayClient: MessageWaiting {
     enum Signal: Hashable, Sendable {
         /// IDENTIFY went out after the queue gave its turn.
         case identifySent
+        /// Discord answered the IDENTIFY: READY, INVALID_SESSION, or a close.
+        case identifyAnswered
         case ready
         case guild(Snowflake)
         /// The bot's own VOICE_STATE_UPDATE with no channel.
@@ -387,6 +389,7 @@ public actor GatewayClient: MessageWaiting {
     private func handleClose(code: UInt16?, reason: String) async {
         socket = nil
         heartbeatTask?.cancel()
+        waiters.deliver(.identifyAnswered, nil)
         guard state != .closed else { return }
         logger.info("gateway closed: code \(code.map(String.init) ?? "none") \(reason)")
         guard let code, code >= 4000 else {
@@ -537,7 +540,9 @@ public actor GatewayClient: MessageWaiting {
         }
     }
 
-    /// Sends IDENTIFY in the turn the identify queue gives; a socket replaced meanwhile gets none.
+    /// Sends IDENTIFY in the turn the identify queue gives, and holds the turn until Discord
+    /// answers it (READY, INVALID_SESSION or a close), so the bucket's interval counts from
+    /// after Discord saw it; a socket replaced meanwhile gets none.
     private func identify(generation current: Int) async {
         guard current == generation, let turn = await identifyQueue.turn(for: configuration.shard?.id ?? 0) else { return }
         guard current == generation, socket != nil else {
@@ -552,9 +557,13 @@ public actor GatewayClient: MessageWaiting {
         if let shard = configuration.shard {
             data["shard"] = [.int(Int64(shard.id)), .int(Int64(shard.count))]
         }
+        _ = waiters.take(.identifyAnswered)
         await send(GatewayPayload(opcode: .identify, data: .object(data)))
-        await identifyQueue.release(turn, sent: true)
         waiters.deliver(.identifySent, nil)
+        _ = try? await wait(
+            for: .identifyAnswered, timeout: configuration.timeout,
+            timeoutError: .gatewayTimeout(waitingFor: "the answer to IDENTIFY", seconds: configuration.timeoutSeconds))
+        await identifyQueue.release(turn, sent: true)
     }
 
     /// `duration` in seconds, for error sentences.
@@ -564,6 +573,7 @@ public actor GatewayClient: MessageWaiting {
 
     private func invalidSession(resumable: Bool) async {
         logger.info("gateway session invalidated (resumable: \(resumable))")
+        waiters.deliver(.identifyAnswered, nil)
         if resumable {
             await reconnect(resume: true)
             return
@@ -596,6 +606,7 @@ public actor GatewayClient: MessageWaiting {
             sessionLive = true
             logger.info("gateway connected as \(name)")
             waiters.deliver(.ready, data)
+            waiters.deliver(.identifyAnswered, nil)
             if replacing { eventContinuation.yield(.sessionReplaced) }
             await resendPendingJoins(onlyUnsent: false)
         case "RESUMED":

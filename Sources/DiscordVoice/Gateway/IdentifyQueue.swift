@@ -1,14 +1,14 @@
 /// The IDENTIFY turns of the gateway sessions of one process, shared by its shards.
 ///
 /// Each ``GatewayClient`` asks for a turn before every IDENTIFY (the first, and those after an
-/// INVALID_SESSION or a reconnect that cannot resume) and releases it once sent; RESUMEs do not
-/// ask. The rules are ``IdentifySchedule``'s, with ``interval`` between a bucket's IDENTIFYs.
+/// INVALID_SESSION or a reconnect that cannot resume) and releases it once Discord answered;
+/// RESUMEs do not ask. The rules are ``IdentifySchedule``'s, with ``interval`` between a
+/// bucket's IDENTIFYs counted from that answer, which Discord sent after it counted the IDENTIFY.
 public actor IdentifyQueue {
-    /// Discord's window of `max_concurrency` IDENTIFYs, plus a quarter second for the payload to
-    /// reach Discord and be counted.
-    public static let interval: Duration = .seconds(5) + .milliseconds(250)
+    /// Discord's window of `max_concurrency` IDENTIFYs.
+    public static let interval: Duration = .seconds(5)
 
-    /// A granted turn, to be released after the IDENTIFY went out (or was not sent).
+    /// A granted turn, to be released once the IDENTIFY was answered (or was not sent).
     public struct Turn: Sendable, Hashable {
         fileprivate let ticket: Int
         /// The shard it was granted to.
@@ -54,7 +54,7 @@ public actor IdentifyQueue {
         return nil
     }
 
-    /// Ends `turn`: `sent` when its IDENTIFY went out, which starts the bucket's interval.
+    /// Ends `turn`: `sent` when its IDENTIFY went out, which starts the bucket's interval now.
     public func release(_ turn: Turn, sent: Bool) {
         finish(ticket: turn.ticket, shard: turn.shard, sentAt: sent ? clock.now : nil)
     }

@@ -1,7 +1,7 @@
 /// When each shard may send IDENTIFY: Discord's `max_concurrency` rule as a state machine.
 ///
 /// Shard `s` is in bucket `s % maxConcurrency`. A bucket sends one IDENTIFY at a time, and the
-/// next no sooner than `interval` after the previous one went out; at the first start, the
+/// next no sooner than `interval` after the previous one's turn ended; at the first start, the
 /// shards of a bucket go in shard order ("start them by bucket, in order").
 ///
 /// The schedule holds no clock: every decision takes `now`, so it is driven by plain instants.
@@ -64,7 +64,7 @@ public struct IdentifySchedule: Sendable {
     }
 
     /// Ends ticket `ticket`'s hold on `shard`'s bucket, or takes it out of line: `sentAt` is
-    /// when its IDENTIFY went out, nil when none did.
+    /// when its IDENTIFY's turn ended, nil when none was sent.
     public mutating func release(ticket: Int, shard: Int, sentAt: ContinuousClock.Instant?) {
         let key = bucket(of: shard)
         guard var bucket = buckets[key] else { return }
