@@ -39,12 +39,16 @@ public enum DiscordVoice {
         public var logger: Logger
         /// The shard this session is, sent in IDENTIFY; nil for an unsharded session.
         public var shard: GatewayShard?
+        /// The IDENTIFY turns this session shares with the process's other shards; nil gives
+        /// the client a queue of its own.
+        public var identifyQueue: IdentifyQueue?
 
         /// A configuration with Discord's gateway and a 15 s connect timeout unless told otherwise.
         public init(
             token: String, gatewayURL: String = DiscordVoice.defaultGatewayURL, caFile: String? = nil,
             timeout: Duration = .seconds(15), maxDAVEProtocolVersion: Int = 1,
-            logger: Logger = Logger(label: "scream.discord"), shard: GatewayShard? = nil
+            logger: Logger = Logger(label: "scream.discord"), shard: GatewayShard? = nil,
+            identifyQueue: IdentifyQueue? = nil
         ) {
             self.token = token
             self.gatewayURL = gatewayURL
@@ -53,6 +57,7 @@ public enum DiscordVoice {
             self.maxDAVEProtocolVersion = maxDAVEProtocolVersion
             self.logger = logger
             self.shard = shard
+            self.identifyQueue = identifyQueue
         }
 
         /// The timeout in seconds, for error sentences.

@@ -325,11 +325,14 @@ extension FakeDiscord {
         public var ssrc: UInt32
         /// Faults that fire at their triggers.
         public var faults: [ScriptedFault]
-        /// How the HTTP API behaves (buckets, session start limit, command scope).
+        /// How the HTTP API behaves (buckets, session start limit, command scope, recommended shards).
         public var rest: RESTOptions
         /// READY for a fresh IDENTIFY waits until ``FakeDiscord/releaseReady()``; IDENTIFY is
         /// still recorded as it arrives.
         public var holdsReady: Bool
+        /// The least shard count IDENTIFY must carry (no `shard` counts as one); fewer closes
+        /// the connection with 4011 Sharding required. Nil requires none.
+        public var requiredShards: Int?
 
         /// Creates options; the defaults are the sample guild with the AES-GCM and XChaCha modes.
         public init(
@@ -345,8 +348,10 @@ extension FakeDiscord {
             ssrc: UInt32 = 0x0001_E240,
             faults: [ScriptedFault] = [],
             rest: RESTOptions = RESTOptions(),
-            holdsReady: Bool = false
+            holdsReady: Bool = false,
+            requiredShards: Int? = nil
         ) {
+            self.requiredShards = requiredShards
             self.token = token
             self.botUser = botUser
             self.guilds = guilds

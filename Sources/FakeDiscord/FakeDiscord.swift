@@ -179,15 +179,16 @@ public final class FakeDiscord: Sendable {
         }.get()
     }
 
-    /// Dispatches event `name` with `data` (the JSON text of `d`) on the bot's gateway session.
+    /// Dispatches event `name` with `data` (the JSON text of `d`) on the bot's gateway sessions:
+    /// with a `guild_id` in `data`, only on those whose shard owns that guild.
     ///
-    /// - Returns: false when `data` is not JSON or no gateway session exists.
+    /// - Returns: false when `data` is not JSON or no such gateway session exists.
     @discardableResult
     public func dispatch(_ name: String, data: String) async -> Bool {
         let world = self.world
         return (try? await world.loop.submit {
             guard let value = JSONValue(parsing: data) else { return false }
-            return world.dispatchToSessions(name, value)
+            return world.dispatchToSessions(name, value, guild: value["guild_id"]?.string)
         }.get()) ?? false
     }
 

@@ -134,34 +134,71 @@ final class GatewaySession: WebSocketSession {
 
     private func identify(_ data: JSONValue, raw: String) {
         guard mayAuthenticate() else { return }
+        let arrival = ContinuousClock.now
         let token = data["token"]?.string ?? ""
         let intents = data["intents"]?.int
-        world.recorder.record(.gatewayIdentify(.init(token: token, intents: intents ?? -1, raw: raw)))
-        guard token == world.options.token else {
-            close(code: 4004, reason: "Authentication failed.")
-            return
+        let shard = data["shard"]?.array.flatMap { parts -> FakeDiscord.Shard? in
+            guard parts.count == 2, let id = parts[0].int, let count = parts[1].int else { return nil }
+            return FakeDiscord.Shard(id: id, count: count)
         }
-        guard let intents, intents >= 0, intents < (1 << 26) else {
-            close(code: 4013, reason: "Invalid intent(s).")
+        let outcome = identifyOutcome(token: token, intents: intents, shard: shard, shardField: data["shard"], at: arrival)
+        world.recorder.record(
+            .gatewayIdentify(
+                .init(token: token, intents: intents ?? -1, raw: raw, shard: shard, arrival: arrival, outcome: outcome,
+                    connection: number)))
+        switch outcome {
+        case .closed(let code):
+            close(code: code, reason: Self.closeReasons[code] ?? "")
             return
-        }
-        guard intents & Self.privilegedIntents == 0 else {
-            close(code: 4014, reason: "Disallowed intent(s).")
+        case .concurrencyExceeded:
+            send(["op": 9, "d": false])
+            state = .invalidated
             return
+        case .ready:
+            break
         }
-        self.intents = intents
-        let session = GatewaySessionState(id: randomHex(16))
+        world.lastIdentify[Self.bucket(of: shard, maxConcurrency: world.options.rest.sessionStartLimit.maxConcurrency)] = arrival
+        self.intents = intents ?? 0
+        let session = GatewaySessionState(id: randomHex(16), shard: shard)
         world.gatewaySessions[session.id] = session
         attach(session)
         world.whenReadyReleased { [self] in
             session.dispatch("READY", readyPayload(session))
-            if intents & Self.guildsIntent != 0 {
-                for guild in world.options.guilds {
+            if self.intents & Self.guildsIntent != 0 {
+                for guild in world.options.guilds where session.owns(guild.id) {
                     session.dispatch("GUILD_CREATE", guildCreatePayload(world.guilds[guild.id] ?? guild))
                 }
             }
             world.fire(.afterReady)
         }
+    }
+
+    private static let closeReasons: [UInt16: String] = [
+        4004: "Authentication failed.", 4010: "Invalid shard.", 4011: "Sharding required.",
+        4013: "Invalid intent(s).", 4014: "Disallowed intent(s).",
+    ]
+
+    /// The `max_concurrency` bucket (`rate_limit_key`) of a shard; an unsharded session is shard 0.
+    private static func bucket(of shard: FakeDiscord.Shard?, maxConcurrency: Int) -> Int {
+        (shard?.id ?? 0) % max(1, maxConcurrency)
+    }
+
+    /// How Discord answers this IDENTIFY: a bad token, intents or shard closes the socket, too few
+    /// shards for ``FakeDiscord/Options/requiredShards`` closes it with 4011, and a second
+    /// IDENTIFY of a bucket within 5 s gets INVALID_SESSION.
+    private func identifyOutcome(
+        token: String, intents: Int?, shard: FakeDiscord.Shard?, shardField: JSONValue?, at arrival: ContinuousClock.Instant
+    ) -> FakeDiscord.IdentifyOutcome {
+        guard token == world.options.token else { return .closed(4004) }
+        guard let intents, intents >= 0, intents < (1 << 26) else { return .closed(4013) }
+        guard intents & Self.privilegedIntents == 0 else { return .closed(4014) }
+        if shardField != nil {
+            guard let shard, shard.count >= 1, (0..<shard.count).contains(shard.id) else { return .closed(4010) }
+        }
+        if let required = world.options.requiredShards, (shard?.count ?? 1) < required { return .closed(4011) }
+        let bucket = Self.bucket(of: shard, maxConcurrency: world.options.rest.sessionStartLimit.maxConcurrency)
+        if let last = world.lastIdentify[bucket], arrival - last < World.identifyWindow { return .concurrencyExceeded }
+        return .ready
     }
 
     private func resume(_ data: JSONValue) {
@@ -195,7 +232,12 @@ final class GatewaySession: WebSocketSession {
         let channelID = data["channel_id"]?.string
         let request = FakeDiscord.VoiceStateRequest(
             guildID: guildID, channelID: channelID,
-            selfMute: data["self_mute"]?.bool ?? false, selfDeaf: data["self_deaf"]?.bool ?? false)
+            selfMute: data["self_mute"]?.bool ?? false, selfDeaf: data["self_deaf"]?.bool ?? false,
+            shard: session.shard?.id)
+        guard session.owns(guildID) else {
+            world.recorder.record(.voiceStateUpdateOnWrongShard(request))
+            return
+        }
         world.recorder.record(.voiceStateUpdate(request))
         world.fire(channelID == nil ? .onVoiceLeave : .onVoiceJoin)
         guard var guild = world.guilds[guildID] else { return }
@@ -245,7 +287,7 @@ final class GatewaySession: WebSocketSession {
         [
             "v": 10,
             "user": userPayload(world.options.botUser),
-            "guilds": .array(world.options.guilds.map { ["id": .string($0.id), "unavailable": true] }),
+            "guilds": .array(world.options.guilds.filter { session.owns($0.id) }.map { ["id": .string($0.id), "unavailable": true] }),
             "session_id": .string(session.id),
             "session_type": "normal",
             "resume_gateway_url": .string(world.resumeGatewayURL),

@@ -22,6 +22,7 @@ enum JSONValue: Sendable, Hashable {
 
     var string: String? { if case .string(let s) = self { s } else { nil } }
     var bool: Bool? { if case .bool(let b) = self { b } else { nil } }
+    var array: [JSONValue]? { if case .array(let items) = self { items } else { nil } }
     var isNull: Bool { self == .null }
 
     var int: Int? {

@@ -122,9 +122,21 @@ struct RESTState {
             if global { reply.headers.append(("X-RateLimit-Global", "true")) }
             else { reply.headers += rateLimitHeaders(route: route, remaining: 0, resetAfter: seconds) }
             return reply
+        case .proxyRateLimited(let retryAfter, let header, let body):
+            let seconds = Self.seconds(retryAfter)
+            var reply = body
+                ? RESTReply.json(429, ["message": "You are being rate limited.", "retry_after": Self.number(seconds)])
+                : RESTReply(status: 429, headers: [], body: nil)
+            if header { reply.headers.append(("Retry-After", String(Int(seconds.rounded(.up))))) }
+            return reply
         case .status(let status):
             return .error(status, code: 0, "\(status): Server Error")
         }
+    }
+
+    /// `seconds` as a JSON integer when whole (as proxies often write it), else as a decimal.
+    private static func number(_ seconds: Double) -> JSONValue {
+        seconds == seconds.rounded() ? .int(Int64(seconds)) : .double(seconds)
     }
 
     private func rateLimitHeaders(route: String, remaining: Int, resetAfter: Double) -> [(String, String)] {
@@ -207,7 +219,7 @@ struct RESTState {
         return .json(
             200,
             .object([
-                "url": .string(base ?? gatewayURL), "shards": .int(1),
+                "url": .string(base ?? gatewayURL), "shards": .int(Int64(options.rest.shards)),
                 "session_start_limit": .object([
                     "total": .int(Int64(limit.total)), "remaining": .int(Int64(limit.remaining)),
                     "reset_after": .int(Int64(limit.resetAfter)), "max_concurrency": .int(Int64(limit.maxConcurrency)),

@@ -5,8 +5,11 @@ extension FakeDiscord {
         public var bucketSize: Int
         /// Length of a bucket's period, counted from its first request.
         public var bucketResetAfter: Duration
-        /// What `GET /gateway/bot` reports as `session_start_limit`.
+        /// What `GET /gateway/bot` reports as `session_start_limit`; its `maxConcurrency` is
+        /// also what the gateway enforces.
         public var sessionStartLimit: SessionStartLimit
+        /// The shard count `GET /gateway/bot` recommends.
+        public var shards: Int
         /// Whether the bot was invited with the `applications.commands` scope; when false,
         /// command writes answer 403 Missing Access (code 50001).
         public var commandsScope: Bool
@@ -14,8 +17,9 @@ extension FakeDiscord {
         /// Creates options; the defaults allow 50 requests a second per bucket.
         public init(
             bucketSize: Int = 50, bucketResetAfter: Duration = .seconds(1),
-            sessionStartLimit: SessionStartLimit = SessionStartLimit(), commandsScope: Bool = true
+            sessionStartLimit: SessionStartLimit = SessionStartLimit(), commandsScope: Bool = true, shards: Int = 1
         ) {
+            self.shards = shards
             self.bucketSize = bucketSize
             self.bucketResetAfter = bucketResetAfter
             self.sessionStartLimit = sessionStartLimit
@@ -48,6 +52,9 @@ extension FakeDiscord {
         /// 429 with `retry_after` (body), `Retry-After` (whole seconds, rounded up) and `X-RateLimit-Scope`;
         /// scope `global` also sets `X-RateLimit-Global` and `"global": true`.
         case rateLimited(retryAfter: Duration, scope: String = "user")
+        /// 429 as a shared REST proxy sends it, without any `X-RateLimit-*` header: `Retry-After`
+        /// (whole seconds, rounded up) when `header`, a JSON `retry_after` (seconds) when `body`.
+        case proxyRateLimited(retryAfter: Duration, header: Bool, body: Bool)
         /// This status with a JSON error body (e.g. 502).
         case status(Int)
     }

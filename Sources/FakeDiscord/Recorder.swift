@@ -11,7 +11,41 @@ extension FakeDiscord {
         case transport
     }
 
-    /// IDENTIFY (op 2) as the main gateway received it.
+    /// One shard of a sharded session: `id` of `count`, as IDENTIFY's `shard` array names it.
+    public struct Shard: Sendable, Hashable {
+        /// The shard id.
+        public var id: Int
+        /// The shard count.
+        public var count: Int
+
+        /// Creates a shard.
+        public init(id: Int, count: Int) {
+            self.id = id
+            self.count = count
+        }
+
+        /// The shard that owns `guildID` among `count` shards: `(guild_id >> 22) % count`.
+        public static func owner(of guildID: String, count: Int) -> Int {
+            Int(((UInt64(guildID) ?? 0) >> 22) % UInt64(max(1, count)))
+        }
+
+        /// Whether this shard receives `guildID`'s events.
+        public func owns(_ guildID: String) -> Bool {
+            Self.owner(of: guildID, count: count) == id
+        }
+    }
+
+    /// How the main gateway answered an IDENTIFY.
+    public enum IdentifyOutcome: Sendable, Hashable {
+        /// READY followed.
+        case ready
+        /// INVALID_SESSION: an IDENTIFY of the same `max_concurrency` bucket came less than 5 s before.
+        case concurrencyExceeded
+        /// The connection was closed with this code (4004, 4010, 4011, 4013, 4014).
+        case closed(UInt16)
+    }
+
+    /// IDENTIFY (op 2) as the main gateway received it, recorded on arrival before the answer.
     public struct GatewayIdentify: Sendable, Hashable {
         /// The token sent (the recorder is test-only, so it keeps it for assertions).
         public var token: String
@@ -19,6 +53,14 @@ extension FakeDiscord {
         public var intents: Int
         /// The whole payload as received.
         public var raw: String
+        /// The `shard` it carried; nil when it had none.
+        public var shard: Shard?
+        /// Arrival time on the monotonic clock.
+        public var arrival: ContinuousClock.Instant
+        /// How the fake answered.
+        public var outcome: IdentifyOutcome
+        /// The number of the gateway connection it came on (as `gatewayConnected` numbers them).
+        public var connection: Int
     }
 
     /// RESUME (op 6) as the main gateway received it.
@@ -41,6 +83,8 @@ extension FakeDiscord {
         public var selfMute: Bool
         /// self_deaf flag.
         public var selfDeaf: Bool
+        /// The shard id of the session it came on; nil for an unsharded session.
+        public var shard: Int?
     }
 
     /// IDENTIFY (op 0) or RESUME (op 7) as the voice gateway received it.
@@ -130,6 +174,8 @@ extension FakeDiscord {
         case gatewayDispatch(name: String, sequence: Int)
         /// Op 4 arrived.
         case voiceStateUpdate(VoiceStateRequest)
+        /// Op 4 arrived on a shard that does not own its guild, and was ignored as Discord does.
+        case voiceStateUpdateOnWrongShard(VoiceStateRequest)
         /// A main gateway WebSocket ended.
         case gatewayClosed(connection: Int, by: Closer, code: UInt16?, reason: String)
         /// A fault was injected.
@@ -226,7 +272,11 @@ extension FakeDiscord {
         public var identifies: [GatewayIdentify] { events.compactMap { if case .gatewayIdentify(let v) = $0 { v } else { nil } } }
         /// Gateway RESUMEs received.
         public var resumes: [GatewayResume] { events.compactMap { if case .gatewayResume(let v) = $0 { v } else { nil } } }
-        /// Op 4 requests received (joins and leaves).
+        /// Op 4 requests ignored for coming on a shard that does not own the guild.
+        public var misroutedVoiceStateUpdates: [VoiceStateRequest] {
+            events.compactMap { if case .voiceStateUpdateOnWrongShard(let v) = $0 { v } else { nil } }
+        }
+        /// Op 4 requests received (joins and leaves) on the shard owning their guild.
         public var voiceStateUpdates: [VoiceStateRequest] { events.compactMap { if case .voiceStateUpdate(let v) = $0 { v } else { nil } } }
         /// Voice IDENTIFYs received.
         public var voiceIdentifies: [VoiceHandshake] { events.compactMap { if case .voiceIdentify(let v) = $0 { v } else { nil } } }

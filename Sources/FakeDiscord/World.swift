@@ -4,13 +4,21 @@ import Synchronization
 /// A main gateway session: survives reconnects until invalidated; keeps every dispatch for RESUME.
 final class GatewaySessionState {
     let id: String
+    /// The shard IDENTIFY named; nil for an unsharded session, which receives every guild.
+    let shard: FakeDiscord.Shard?
     private(set) var sequence = 0
     private var log: [(sequence: Int, text: String, name: String)] = []
     /// The connection currently delivering this session's dispatches.
     weak var connection: GatewaySession?
 
-    init(id: String) {
+    init(id: String, shard: FakeDiscord.Shard?) {
         self.id = id
+        self.shard = shard
+    }
+
+    /// Whether this session receives `guildID`'s events.
+    func owns(_ guildID: String) -> Bool {
+        shard?.owns(guildID) ?? true
     }
 
     /// Numbers and logs a dispatch, and sends it if a live connection carries the session.
@@ -108,6 +116,10 @@ final class World: @unchecked Sendable {
     /// Session keys by SSRC; read from the UDP loop, hence locked.
     let ciphers = CipherTable()
     var gatewayConnections = 0
+    /// When each `max_concurrency` bucket last accepted an IDENTIFY.
+    var lastIdentify: [Int: ContinuousClock.Instant] = [:]
+    /// The window in which a bucket accepts one IDENTIFY.
+    static let identifyWindow: Duration = .seconds(5)
     var voiceConnections = 0
     var ipDiscoveryDropsLeft: Int
     weak var currentGateway: GatewaySession?
@@ -162,9 +174,10 @@ final class World: @unchecked Sendable {
         }
     }
 
-    /// Sends a dispatch on every gateway session the fake still knows; false when there is none.
-    func dispatchToSessions(_ name: String, _ data: JSONValue) -> Bool {
-        let sessions = gatewaySessions.values.sorted { $0.id < $1.id }
+    /// Sends a dispatch on every gateway session the fake still knows that receives `guildID`
+    /// (all of them without one); false when there is none.
+    func dispatchToSessions(_ name: String, _ data: JSONValue, guild guildID: String? = nil) -> Bool {
+        let sessions = gatewaySessions.values.filter { guildID.map($0.owns) ?? true }.sorted { $0.id < $1.id }
         for session in sessions { session.dispatch(name, data) }
         return !sessions.isEmpty
     }
@@ -180,7 +193,8 @@ final class World: @unchecked Sendable {
         guilds[guildID] = guild
         return dispatchToSessions(
             "VOICE_STATE_UPDATE",
-            voiceStateObject(guildID: guildID, channelID: channelID, user: user, guild: guild, sessionID: sessionID))
+            voiceStateObject(guildID: guildID, channelID: channelID, user: user, guild: guild, sessionID: sessionID),
+            guild: guildID)
     }
 
     /// Answers `PATCH /guilds/{guild.id}/voice-states/@me` as Discord does: the bot must sit in
@@ -251,7 +265,7 @@ final class World: @unchecked Sendable {
             "locale": "en-US", "guild_locale": "en-US", "entitlements": [],
             "authorizing_integration_owners": ["0": .string(guildID)], "context": 0,
         ]
-        return dispatchToSessions("INTERACTION_CREATE", payload) ? sent : nil
+        return dispatchToSessions("INTERACTION_CREATE", payload, guild: guildID) ? sent : nil
     }
 
     /// Applies a fault to the current connections.

@@ -29,6 +29,8 @@ public enum PlayError: Error, Sendable, Equatable, CustomStringConvertible {
     case tokenRejected
     /// The daily IDENTIFY budget is down to its reserve, so the command did not connect.
     case identifiesRunningLow(IdentifyBudget, command: Command)
+    /// Fewer IDENTIFYs are left today than the bot has shards to start.
+    case identifiesFewerThanShards(IdentifyBudget, shards: Int)
     /// A request to Discord's HTTP API failed, or its URL or CA file cannot be used.
     case api(DiscordRESTError)
 
@@ -58,6 +60,10 @@ public enum PlayError: Error, Sendable, Equatable, CustomStringConvertible {
             "only \(budget.remaining) of the \(budget.total) gateway logins (IDENTIFY) Discord allows this token a day "
                 + "are left until they reset in \(budget.resetText), and the bot keeps the last \(budget.reserve) for other "
                 + "tools, since running out gets the token reset; start it again after the reset."
+        case .identifiesFewerThanShards(let budget, let shards):
+            "only \(budget.remaining) of the \(budget.total) gateway logins (IDENTIFY) Discord allows this token a day "
+                + "are left until they reset in \(budget.resetText), fewer than the \(shards) shards this process would "
+                + "start; start it again after the reset, or run fewer shards with --shards."
         case .api(let error):
             error.description
         }

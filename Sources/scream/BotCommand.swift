@@ -68,6 +68,12 @@ struct BotRunCommand: AsyncParsableCommand {
         "Serve /metrics and /healthz at this address, such as 127.0.0.1:9464 (default: off).", valueName: "host:port"))
     var metrics: String?
 
+    @Option(parsing: .unconditional, help: ArgumentHelp("The shards this process runs, such as 0-7 or 3 (default: all).", valueName: "ids"))
+    var shards: String?
+
+    @Option(parsing: .unconditional, help: ArgumentHelp("How many shards across every process (default: Discord's recommendation).", valueName: "n"))
+    var shardCount: String?
+
     @OptionGroup(title: "Configuration") var common: CommonOptions
 
     func run() async throws {
@@ -82,6 +88,8 @@ struct BotRunCommand: AsyncParsableCommand {
         flags[.backend] = backend
         flags[.timeout] = timeout
         flags[.metrics] = metrics
+        flags[.shards] = shards
+        flags[.shardCount] = shardCount
         let environment = ProcessInfo.processInfo.environment
         let settings = try SettingsLoader.load(
             flags: flags.merging(common.flags) { own, _ in own }, configFile: common.config, environment: environment)

@@ -16,6 +16,19 @@ struct RateLimitTests {
         }
     }
 
+    /// A shared REST proxy (twilight-http-proxy, nirn-proxy) answers 429 without Discord's
+    /// `X-RateLimit-*` headers; 2 s is longer than the 1 s the client waits when told nothing.
+    @Test(arguments: [(header: true, body: false), (header: false, body: true)])
+    func aProxysBare429IsRetriedNoEarlierThanItAsks(_ carries: (header: Bool, body: Bool)) async throws {
+        try await withClient { fake, client in
+            fake.rest.inject(.proxyRateLimited(retryAfter: .seconds(2), header: carries.header, body: carries.body), route: Routes.currentUser)
+            _ = try await client.currentUser()
+            let requests = fake.rest.requests(to: Routes.currentUser)
+            #expect(requests.map(\.status) == [429, 200])
+            #expect(requests.count == 2 && requests[1].arrival - requests[0].arrival >= .seconds(2))
+        }
+    }
+
     @Test func exhaustedBucketDelaysTheNextRequestUntilItResets() async throws {
         let options = FakeDiscord.Options(rest: .init(bucketSize: 1, bucketResetAfter: .milliseconds(400)))
         try await withClient(options) { fake, client in

@@ -84,7 +84,7 @@ struct BadInput: Sendable, CustomTestStringConvertible {
         BadInput(arguments: ["generate", "out.ogg", "--config", "c.yaml"], files: ["c.yaml": "volume: loud\n"],
                  message: "invalid volume 'loud' from key 'volume' in c.yaml: expected a number from 0 to 1."),
         BadInput(arguments: ["generate", "out.ogg", "--config", "c.yaml"], files: ["c.yaml": "preset: classic\nvolumee: 1\n"],
-                 message: "unknown key 'volumee' in c.yaml; valid keys here are: token, backend, preset, duration, volume, format, bitrate, seed, guild_id, channel_id, log_level, verbose, timeout, cooldown, queue, max_duration, metrics."),
+                 message: "unknown key 'volumee' in c.yaml; valid keys here are: token, backend, preset, duration, volume, format, bitrate, seed, guild_id, channel_id, log_level, verbose, timeout, cooldown, queue, max_duration, metrics, shards, shard_count."),
         BadInput(arguments: ["generate", "out.ogg", "--config", "none.yaml"],
                  message: "cannot read none.yaml: no such file."),
         BadInput(arguments: ["generate", "out.ogg"], environment: ["SCREAM_VOLUME": "2"],
@@ -222,6 +222,25 @@ struct BadInput: Sendable, CustomTestStringConvertible {
                  message: "cannot write nowhere/p.png: the folder nowhere does not exist."),
     ]
 
+    static let botCases: [BadInput] = [
+        BadInput(arguments: ["bot", "--token", "abc.def", "--shards", "0-3"],
+                 message: "--shards 0-3 needs --shard-count, the number of shards across every process, such as --shards 0-3 --shard-count 32."),
+        BadInput(arguments: ["bot", "--token", "abc.def", "--shards", "0-7", "--shard-count", "4"],
+                 message: "--shards 0-7 reaches beyond --shard-count 4: shard ids run from 0 to 3."),
+        BadInput(arguments: ["bot", "--token", "abc.def", "--shard-count", "2"], environment: ["SCREAM_SHARDS": "2"],
+                 message: "--shards 2 reaches beyond --shard-count 2: shard ids run from 0 to 1."),
+        BadInput(arguments: ["bot", "--token", "abc.def", "--shards", "3-1", "--shard-count", "4"],
+                 message: "invalid shards '3-1' from --shards: expected a range from the lower shard id to the higher, such as 1-3."),
+        BadInput(arguments: ["bot", "--token", "abc.def", "--shards", "two", "--shard-count", "4"],
+                 message: "invalid shards 'two' from --shards: expected a shard id or a range of them, such as 3 or 0-7."),
+        BadInput(arguments: ["bot", "--token", "abc.def", "--shards=-1", "--shard-count", "4"],
+                 message: "invalid shards '-1' from --shards: expected a shard id or a range of them, such as 3 or 0-7."),
+        BadInput(arguments: ["bot", "--token", "abc.def", "--shard-count", "0"],
+                 message: "invalid shard count '0' from --shard-count: expected a whole number from 1 to 65536."),
+        BadInput(arguments: ["bot", "--token", "abc.def"], environment: ["SCREAM_SHARD_COUNT": "many"],
+                 message: "invalid shard count 'many' from environment variable SCREAM_SHARD_COUNT: expected a whole number from 1 to 65536."),
+    ]
+
     static let previewCases: [BadInput] = [
         BadInput(arguments: ["preview", "none.ogg", "-o", "out.png"],
                  message: "cannot read none.ogg: no such file."),
@@ -241,7 +260,7 @@ struct BadInput: Sendable, CustomTestStringConvertible {
                  message: "Missing expected argument '--output <file.png>'."),
     ]
 
-    @Test(arguments: generateCases + playCases + previewCases)
+    @Test(arguments: generateCases + playCases + botCases + previewCases)
     func badInputPrintsOneSentenceAndLeavesNoFile(_ input: BadInput) throws {
         let folder = try scratchFolder()
         for name in input.folders {

@@ -108,6 +108,10 @@ import Testing
                                   30s).
           --metrics <host:port>   Serve /metrics and /healthz at this address, such as
                                   127.0.0.1:9464 (default: off).
+          --shards <ids>          The shards this process runs, such as 0-7 or 3
+                                  (default: all).
+          --shard-count <n>       How many shards across every process (default:
+                                  Discord's recommendation).
           --version               Show the version.
           -h, --help              Show help information.
 

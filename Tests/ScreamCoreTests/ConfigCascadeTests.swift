@@ -37,6 +37,22 @@ import Testing
         #expect(settings.configFile == path)
     }
 
+    @Test func shardSettingsCascadeAndASliceNeedsItsCount() throws {
+        let path = try configFile("""
+            shards: 0-3
+            shard_count: 8
+            """)
+        let fromFile = try SettingsLoader.load(flags: [:], configFile: path, environment: [:])
+        #expect(try ShardSelection.validated(fromFile) == ShardSelection(ids: 0...3, count: 8))
+        let overridden = try SettingsLoader.load(
+            flags: [.shards: "6"], configFile: path, environment: ["SCREAM_SHARDS": "4-7", "SCREAM_SHARD_COUNT": "16"])
+        #expect(try ShardSelection.validated(overridden) == ShardSelection(ids: 6...6, count: 16))
+        let countOnly = try SettingsLoader.load(flags: [.shardCount: "4"], configFile: nil, environment: [:])
+        #expect(try ShardSelection.validated(countOnly) == ShardSelection(ids: nil, count: 4))
+        let sliceOnly = try SettingsLoader.load(flags: [.shards: "1-2"], configFile: nil, environment: [:])
+        #expect(throws: ConfigError.shardsWithoutCount("1-2")) { try ShardSelection.validated(sliceOnly) }
+    }
+
     @Test func defaultConfigFileIsFoundUnderXDGConfigHome() throws {
         let path = try configFile("preset: robot\n")
         let xdg = URL(fileURLWithPath: path).deletingLastPathComponent().path

@@ -31,6 +31,10 @@ public struct VoiceServerInfo: Sendable, Hashable {
 /// `resume_gateway_url`, and keeps a voice-state cache per guild current.
 public actor GatewayClient: MessageWaiting {
     enum Signal: Hashable, Sendable {
+        /// IDENTIFY went out after the queue gave its turn.
+        case identifySent
+        /// Discord answered the IDENTIFY: READY, INVALID_SESSION, or a close.
+        case identifyAnswered
         case ready
         case guild(Snowflake)
         /// The bot's own VOICE_STATE_UPDATE with no channel.
@@ -62,12 +66,15 @@ public actor GatewayClient: MessageWaiting {
     /// How this client reaches Discord.
     public nonisolated let configuration: DiscordVoice.Configuration
     let tls: NIOSSLContext
+    private let identifyQueue: IdentifyQueue
     var waiters = Waiters<Signal>()
     private var logger: Logger
     private var state = State.idle
     private var socket: WebSocket?
     private var generation = 0
     private var heartbeatTask: Task<Void, Never>?
+    /// The IDENTIFY waiting for its turn, off the socket's message handling.
+    private var identifyTask: Task<Void, Never>?
     private var heartbeatAcked = true
     private var resumeOnHello = false
     private var sessionID: String?
@@ -107,9 +114,14 @@ public actor GatewayClient: MessageWaiting {
     public nonisolated let events: AsyncStream<GatewayEvent>
 
     /// A client for `configuration`; loads the CA file now so a bad path fails early.
+    ///
+    /// Without ``DiscordVoice/Configuration/identifyQueue`` the client keeps its own queue,
+    /// which still spaces its IDENTIFYs as Discord's `max_concurrency` of 1 asks.
     public init(configuration: DiscordVoice.Configuration) throws(DiscordVoiceError) {
         self.configuration = configuration
         self.logger = configuration.logger
+        if let shard = configuration.shard { logger[metadataKey: "shard"] = "\(shard.id)/\(shard.count)" }
+        self.identifyQueue = configuration.identifyQueue ?? IdentifyQueue(maxConcurrency: 1)
         self.tls = try TLSContext.make(caFile: configuration.caFile)
         (events, eventContinuation) = AsyncStream<GatewayEvent>.makeStream(bufferingPolicy: .bufferingNewest(256))
     }
@@ -121,6 +133,11 @@ public actor GatewayClient: MessageWaiting {
         state = .connecting
         do {
             try await openSocket(url: configuration.gatewayURL, resume: false)
+            let turnWait = identifyQueue.longestStartWait + configuration.timeout
+            _ = try await wait(
+                for: .identifySent, timeout: turnWait,
+                timeoutError: .gatewayTimeout(
+                    waitingFor: "HELLO and a turn to IDENTIFY", seconds: Self.seconds(turnWait)))
             _ = try await wait(
                 for: .ready, timeout: configuration.timeout,
                 timeoutError: .gatewayTimeout(waitingFor: "READY", seconds: configuration.timeoutSeconds))
@@ -227,6 +244,7 @@ public actor GatewayClient: MessageWaiting {
         guard state != .closed else { return }
         state = .closed
         heartbeatTask?.cancel()
+        identifyTask?.cancel()
         generation += 1
         let socket = self.socket
         self.socket = nil
@@ -371,6 +389,7 @@ public actor GatewayClient: MessageWaiting {
     private func handleClose(code: UInt16?, reason: String) async {
         socket = nil
         heartbeatTask?.cancel()
+        waiters.deliver(.identifyAnswered, nil)
         guard state != .closed else { return }
         logger.info("gateway closed: code \(code.map(String.init) ?? "none") \(reason)")
         guard let code, code >= 4000 else {
@@ -436,6 +455,7 @@ public actor GatewayClient: MessageWaiting {
         state = .closed
         failure = error
         heartbeatTask?.cancel()
+        identifyTask?.cancel()
         generation += 1
         failPending(with: error)
         eventContinuation.finish()
@@ -491,7 +511,7 @@ public actor GatewayClient: MessageWaiting {
                         data: ["token": .string(configuration.token), "session_id": .string(sessionID),
                             "seq": sequence.map { .int($0) } ?? nil]))
             } else {
-                await identify()
+                scheduleIdentify()
             }
         case .heartbeat:
             await sendHeartbeat()
@@ -509,7 +529,27 @@ public actor GatewayClient: MessageWaiting {
         }
     }
 
-    private func identify() async {
+    /// Sends IDENTIFY after `delay`, in the turn the identify queue gives, from a task of its
+    /// own: the socket's heartbeat ACKs and other messages go on being read meanwhile.
+    private func scheduleIdentify(after delay: Duration = .zero) {
+        identifyTask?.cancel()
+        let current = generation
+        identifyTask = Task { [weak self] in
+            if delay > .zero { try? await Task.sleep(for: delay) }
+            guard !Task.isCancelled else { return }
+            await self?.identify(generation: current)
+        }
+    }
+
+    /// Sends IDENTIFY in the turn the identify queue gives, and holds the turn until Discord
+    /// answers it (READY, INVALID_SESSION or a close), so the bucket's interval counts from
+    /// after Discord saw it; a socket replaced meanwhile gets none.
+    private func identify(generation current: Int) async {
+        guard current == generation, let turn = await identifyQueue.turn(for: configuration.shard?.id ?? 0) else { return }
+        guard current == generation, socket != nil else {
+            await identifyQueue.release(turn, sent: false)
+            return
+        }
         var data: [String: JSONValue] = [
             "token": .string(configuration.token),
             "intents": .int(GatewayIntents.guilds | GatewayIntents.guildVoiceStates),
@@ -518,11 +558,23 @@ public actor GatewayClient: MessageWaiting {
         if let shard = configuration.shard {
             data["shard"] = [.int(Int64(shard.id)), .int(Int64(shard.count))]
         }
+        _ = waiters.take(.identifyAnswered)
         await send(GatewayPayload(opcode: .identify, data: .object(data)))
+        waiters.deliver(.identifySent, nil)
+        _ = try? await wait(
+            for: .identifyAnswered, timeout: configuration.timeout,
+            timeoutError: .gatewayTimeout(waitingFor: "the answer to IDENTIFY", seconds: configuration.timeoutSeconds))
+        await identifyQueue.release(turn, sent: true)
+    }
+
+    /// `duration` in seconds, for error sentences.
+    private static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
 
     private func invalidSession(resumable: Bool) async {
         logger.info("gateway session invalidated (resumable: \(resumable))")
+        waiters.deliver(.identifyAnswered, nil)
         if resumable {
             await reconnect(resume: true)
             return
@@ -535,10 +587,7 @@ public actor GatewayClient: MessageWaiting {
         sessionID = nil
         sequence = nil
         sessionLive = false
-        let current = generation
-        try? await Task.sleep(for: .milliseconds(Int.random(in: 1000...5000)))
-        guard current == generation else { return }
-        await identify()
+        scheduleIdentify(after: .milliseconds(Int.random(in: 1000...5000)))
     }
 
     private func dispatch(event: String, data: JSONValue) async {
@@ -558,6 +607,7 @@ public actor GatewayClient: MessageWaiting {
             sessionLive = true
             logger.info("gateway connected as \(name)")
             waiters.deliver(.ready, data)
+            waiters.deliver(.identifyAnswered, nil)
             if replacing { eventContinuation.yield(.sessionReplaced) }
             await resendPendingJoins(onlyUnsent: false)
         case "RESUMED":

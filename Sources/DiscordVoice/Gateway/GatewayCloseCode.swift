@@ -99,8 +99,10 @@ public enum GatewayCloseCode: Sendable, Hashable {
             return "Discord rejected the bot token (close code 4004); check the token from the Developer Portal."
         case .invalidIntents, .disallowedIntents:
             return "Discord refused the gateway intents (close code \(code)); the bot needs GUILDS and GUILD_VOICE_STATES."
-        case .invalidShard, .shardingRequired:
-            return "Discord requires sharding for this bot (close code \(code)); scream runs a single unsharded session."
+        case .invalidShard:
+            return "Discord refused the shard in IDENTIFY (close code 4010); with sharding, each shard id must be below the shard count."
+        case .shardingRequired:
+            return "Discord requires sharding for this bot (close code 4011); run it with more shards."
         case .invalidAPIVersion:
             return "Discord refused gateway API version 10 (close code 4012)."
         default:

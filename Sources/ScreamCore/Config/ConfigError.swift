@@ -20,6 +20,10 @@ public enum ConfigError: Error, Sendable, Equatable, CustomStringConvertible {
     case invalidValue(setting: String, value: String, source: ConfigSource, expected: String)
     /// A preset name that does not exist.
     case unknownPreset(name: String, source: ConfigSource)
+    /// `--shards` without `--shard-count`: a slice needs the total it is a slice of.
+    case shardsWithoutCount(String)
+    /// `--shards` names a shard at or above `--shard-count`.
+    case shardsBeyondCount(String, count: Int)
 
     public var description: String {
         switch self {
@@ -45,6 +49,10 @@ public enum ConfigError: Error, Sendable, Equatable, CustomStringConvertible {
             "invalid \(setting) '\(Self.shortened(value))' from \(source): expected \(expected)."
         case .unknownPreset(let name, let source):
             "unknown preset '\(Self.shortened(name))' from \(source); valid presets are: \(Preset.allCases.map(\.rawValue).joined(separator: ", "))."
+        case .shardsWithoutCount(let shards):
+            "--shards \(shards) needs --shard-count, the number of shards across every process, such as --shards \(shards) --shard-count 32."
+        case .shardsBeyondCount(let shards, let count):
+            "--shards \(shards) reaches beyond --shard-count \(count): shard ids run from 0 to \(count - 1)."
         }
     }
 

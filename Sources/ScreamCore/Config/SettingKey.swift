@@ -34,6 +34,10 @@ public enum SettingKey: String, CaseIterable, Sendable {
     case maxDuration = "max_duration"
     /// Where `bot` serves `/metrics` and `/healthz`.
     case metrics
+    /// The shards one `bot` process runs, `0-7` or `3`.
+    case shards
+    /// How many shards the bot's guilds are spread over, across every process.
+    case shardCount = "shard_count"
 
     /// The key in a config file.
     public var yamlKey: String { rawValue }
@@ -55,6 +59,8 @@ public enum SettingKey: String, CaseIterable, Sendable {
         case .queue: "SCREAM_QUEUE"
         case .maxDuration: "SCREAM_MAX_DURATION"
         case .metrics: "SCREAM_METRICS"
+        case .shards: "SCREAM_SHARDS"
+        case .shardCount: "SCREAM_SHARD_COUNT"
         case .bitrate, .seed, .timeout: nil
         }
     }
@@ -66,6 +72,7 @@ public enum SettingKey: String, CaseIterable, Sendable {
         case .channelID: "--channel"
         case .logLevel: "--log-level"
         case .maxDuration: "--max-duration"
+        case .shardCount: "--shard-count"
         default: "--\(rawValue)"
         }
     }
@@ -78,6 +85,7 @@ public enum SettingKey: String, CaseIterable, Sendable {
         case .logLevel: "log level"
         case .maxDuration: "max duration"
         case .metrics: "metrics address"
+        case .shardCount: "shard count"
         default: rawValue
         }
     }

@@ -39,6 +39,10 @@ public struct Settings: Sendable, Equatable {
     public var maxDuration: Double = 30
     /// Where `bot` serves `/metrics` and `/healthz`; `nil` (the default) serves nothing.
     public var metrics: ListenAddress?
+    /// The shards one `bot` process runs; `nil` runs every shard.
+    public var shards: ClosedRange<Int>?
+    /// How many shards the bot's guilds are spread over; `nil` takes Discord's recommendation.
+    public var shardCount: Int?
     /// The config file that was read, if any.
     public var configFile: String?
 
@@ -70,6 +74,8 @@ public struct Settings: Sendable, Equatable {
             ("queue", "\(queue)"),
             ("max_duration", DurationText.text(for: maxDuration)),
             ("metrics", metrics?.description),
+            ("shards", shards.map(ShardSelection.text(for:))),
+            ("shard_count", shardCount.map { "\($0)" }),
             ("config", configFile),
         ]
         return parts.compactMap { key, value in value.map { "\(key)=\($0)" } }.joined(separator: " ")
@@ -133,6 +139,10 @@ public struct Settings: Sendable, Equatable {
                     expected: "HOST:PORT with an IP address or localhost and a port from 0 to 65535, such as 127.0.0.1:9464")
             }
             metrics = address
+        case .shards:
+            shards = try ShardSelection.range(text, source: source)
+        case .shardCount:
+            shardCount = try ShardSelection.count(text, source: source)
         }
     }
 

@@ -8,6 +8,9 @@ public enum BotError: Error, Sendable, Equatable, CustomStringConvertible {
     case rest(String)
     /// The `--metrics` address could not be listened on (taken, or not this machine's).
     case metricsUnavailable(address: String, reason: String)
+    /// Discord closed a shard with 4011: the bot is in too many guilds for its shard count;
+    /// `count` is the count to run with instead.
+    case shardingRequired(count: Int)
 
     public var description: String {
         switch self {
@@ -19,13 +22,15 @@ public enum BotError: Error, Sendable, Equatable, CustomStringConvertible {
             sentence
         case .metricsUnavailable(let address, let reason):
             "the metrics server cannot listen on \(address): \(reason); give --metrics a free port on this machine, or 0 for any."
+        case .shardingRequired(let count):
+            "Discord requires sharding for this bot: run it with --shard-count \(count) (or leave --shard-count out to use Discord's recommendation)."
         }
     }
 
     /// The process exit status: 2 for a setup the user must fix, 1 otherwise.
     public var exitStatus: Int32 {
         switch self {
-        case .missingCommandsScope: 2
+        case .missingCommandsScope, .shardingRequired: 2
         case .noApplicationID, .rest, .metricsUnavailable: 1
         }
     }

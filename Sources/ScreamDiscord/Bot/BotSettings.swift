@@ -27,10 +27,13 @@ public struct BotSettings: Sendable {
     public var endpoints: DiscordEndpoints
     /// Where `/metrics` and `/healthz` are served; `nil` serves nothing.
     public var metrics: ListenAddress?
+    /// Which shards this process runs, of how many.
+    public var shards: ShardSelection
 
-    /// Resolves the bot's settings; a missing or malformed token is an error.
-    public init(settings: Settings, register: Bool, environment: [String: String]) throws(PlayError) {
-        guard let token = settings.token else { throw .missingToken }
+    /// Resolves the bot's settings; a missing or malformed token is a ``PlayError``, shard
+    /// settings that disagree a `ConfigError`.
+    public init(settings: Settings, register: Bool, environment: [String: String]) throws {
+        guard let token = settings.token else { throw PlayError.missingToken }
         self.token = try PlayRequest.bareToken(token)
         self.registrationGuild = settings.guildID.map(Snowflake.init)
         self.register = register
@@ -43,5 +46,6 @@ public struct BotSettings: Sendable {
         self.timeout = .milliseconds(Int64((settings.timeout * 1000).rounded()))
         self.endpoints = try DiscordEndpoints(environment: environment)
         self.metrics = settings.metrics
+        self.shards = try ShardSelection.validated(settings)
     }
 }
