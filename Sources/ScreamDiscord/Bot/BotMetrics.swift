@@ -10,7 +10,7 @@ import Prometheus
 /// `scream_rest_requests_total{route,status}` and `scream_rest_rate_limited_total{route,scope}`
 /// (DiscordREST's `RESTMetrics`). Every label takes values from a fixed set: outcomes, refusal
 /// reasons, route templates, statuses, shard ids; never an id or a token. Until
-/// ``bootstrap()`` runs every call here is a no-op, so the bot without `--metrics` pays nothing
+/// ``registry`` is first used every call here is a no-op, so the bot without `--metrics` pays nothing
 /// but the call.
 public enum BotMetrics {
     /// `scream_interactions_total{outcome="accepted"}` and

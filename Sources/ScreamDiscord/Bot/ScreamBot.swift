@@ -36,6 +36,8 @@ public actor ScreamBot {
     /// returns. With `settings.metrics` it serves `/metrics` and `/healthz` meanwhile (see
     /// ``runServices(metrics:logger:)``).
     public static func run(_ settings: BotSettings, version: String, logger: Logger) async throws {
+        // The backend is in place before the first request, so `/metrics` counts every one.
+        if settings.metrics != nil { _ = BotMetrics.registry }
         let rest = try DiscordAPI.client(token: settings.token, endpoints: settings.endpoints, version: version, logger: logger)
         do {
             let plan = try await shardPlan(settings, rest: rest, logger: logger)
