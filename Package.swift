@@ -147,6 +147,7 @@ let package = Package(
         .testTarget(name: "DAVETests", dependencies: ["DAVE", "MLS"]),
         .testTarget(name: "DiscordVoiceTests", dependencies: ["DiscordVoice", "FakeDiscord"]),
         .testTarget(name: "ScreamCLITests", dependencies: ["FakeDiscord"]),
+        .testTarget(name: "ScreamDiscordTests", dependencies: ["ScreamDiscord"]),
         .testTarget(
             name: "DiscordRESTTests",
             dependencies: [

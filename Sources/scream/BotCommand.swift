@@ -64,6 +64,9 @@ struct BotRunCommand: AsyncParsableCommand {
     @Option(parsing: .unconditional, help: ArgumentHelp("How long connecting may take, such as 30s (default: 30s).", valueName: "duration"))
     var timeout: String?
 
+    @Option(parsing: .unconditional, help: ArgumentHelp("Megabytes of encoded screams kept to replay them; 0 turns it off (default: 64).", valueName: "MB"))
+    var packetCache: String?
+
     @OptionGroup(title: "Configuration") var common: CommonOptions
 
     func run() async throws {
@@ -77,6 +80,7 @@ struct BotRunCommand: AsyncParsableCommand {
         flags[.bitrate] = bitrate
         flags[.backend] = backend
         flags[.timeout] = timeout
+        flags[.packetCache] = packetCache
         let environment = ProcessInfo.processInfo.environment
         let settings = try SettingsLoader.load(
             flags: flags.merging(common.flags) { own, _ in own }, configFile: common.config, environment: environment)
@@ -85,7 +89,8 @@ struct BotRunCommand: AsyncParsableCommand {
         let botSettings = try BotSettings(settings: settings, register: !noRegister, environment: environment)
         let trap = SignalTrap()
         trap.install()
-        try await ScreamBot.run(botSettings, version: Scream.version, trap: trap, logger: logger)
+        try await ScreamBot.run(
+            botSettings, version: Scream.version, trap: trap, packetCache: botSettings.makePacketCache(), logger: logger)
     }
 }
 

@@ -32,6 +32,8 @@ public enum SettingKey: String, CaseIterable, Sendable {
     case queue
     /// The longest scream `bot` plays.
     case maxDuration = "max_duration"
+    /// Megabytes of encoded screams `bot` keeps for replaying.
+    case packetCache = "packet_cache"
 
     /// The key in a config file.
     public var yamlKey: String { rawValue }
@@ -52,6 +54,7 @@ public enum SettingKey: String, CaseIterable, Sendable {
         case .cooldown: "SCREAM_COOLDOWN"
         case .queue: "SCREAM_QUEUE"
         case .maxDuration: "SCREAM_MAX_DURATION"
+        case .packetCache: "SCREAM_PACKET_CACHE"
         case .bitrate, .seed, .timeout: nil
         }
     }
@@ -63,6 +66,7 @@ public enum SettingKey: String, CaseIterable, Sendable {
         case .channelID: "--channel"
         case .logLevel: "--log-level"
         case .maxDuration: "--max-duration"
+        case .packetCache: "--packet-cache"
         default: "--\(rawValue)"
         }
     }
@@ -74,6 +78,7 @@ public enum SettingKey: String, CaseIterable, Sendable {
         case .channelID: "channel id"
         case .logLevel: "log level"
         case .maxDuration: "max duration"
+        case .packetCache: "packet cache"
         default: rawValue
         }
     }

@@ -13,6 +13,8 @@ public actor ScreamBot {
     private let rest: RESTClient
     private let responder: InteractionResponder
     private let logger: Logger
+    /// The encoded screams every guild replays from; nil when the setting turns it off.
+    private let packetCache: PacketCache?
     private var guilds: [Snowflake: GuildScreamer] = [:]
     private var paused: Set<Snowflake> = []
     private var stopping = false
@@ -20,18 +22,22 @@ public actor ScreamBot {
     /// How long the screams in progress may take to end on SIGINT or SIGTERM.
     static let shutdownGrace: Duration = .milliseconds(500)
 
-    private init(settings: BotSettings, gateway: GatewayClient, rest: RESTClient, logger: Logger) {
+    private init(settings: BotSettings, gateway: GatewayClient, rest: RESTClient, packetCache: PacketCache?, logger: Logger) {
         self.settings = settings
         self.gateway = gateway
         self.rest = rest
         self.responder = InteractionResponder(rest: rest, logger: logger)
         self.logger = logger
+        self.packetCache = packetCache
     }
 
     /// Checks the IDENTIFY budget, connects, registers `/scream` and answers it until `trap`
     /// catches a signal; then ends the screams in progress, edits their replies, closes the
-    /// gateway and returns.
-    public static func run(_ settings: BotSettings, version: String, trap: SignalTrap, logger: Logger) async throws {
+    /// gateway and returns. Screams replay from `packetCache` (see ``BotSettings/makePacketCache()``),
+    /// whose statistics the caller may read meanwhile.
+    public static func run(
+        _ settings: BotSettings, version: String, trap: SignalTrap, packetCache: PacketCache?, logger: Logger
+    ) async throws {
         let configuration = DiscordVoice.Configuration(
             token: settings.token, gatewayURL: settings.endpoints.gatewayURL, caFile: settings.endpoints.caFile,
             timeout: settings.timeout, logger: logger)
@@ -42,7 +48,7 @@ public actor ScreamBot {
             throw PlayError.discord(error)
         }
         let rest = try DiscordAPI.client(token: settings.token, endpoints: settings.endpoints, version: version, logger: logger)
-        let bot = ScreamBot(settings: settings, gateway: gateway, rest: rest, logger: logger)
+        let bot = ScreamBot(settings: settings, gateway: gateway, rest: rest, packetCache: packetCache, logger: logger)
         do {
             try await bot.serve(trap: trap)
         } catch {
@@ -190,7 +196,8 @@ public actor ScreamBot {
     private func screamer(for guildID: Snowflake) -> GuildScreamer {
         if let screamer = guilds[guildID] { return screamer }
         let screamer = GuildScreamer(
-            guildID: guildID, gateway: gateway, rest: rest, responder: responder, settings: settings, logger: logger)
+            guildID: guildID, gateway: gateway, rest: rest, responder: responder, settings: settings, cache: packetCache,
+            logger: logger)
         guilds[guildID] = screamer
         return screamer
     }
