@@ -232,6 +232,16 @@ extension FakeDiscord {
         }
     }
 
+    /// How much of each RTP packet the UDP server opens.
+    public enum PacketCheck: Sendable, Hashable {
+        /// Decrypt and record every packet (what tests assert on).
+        case everyPacket
+        /// Count every packet's arrival per SSRC (``Recorder/arrivals``), but decrypt and record
+        /// only one in `every` of each stream, so the fake keeps up with hundreds of streams; packet
+        /// triggers then count only the decrypted ones.
+        case spotCheck(every: Int)
+    }
+
     /// A moment at which a scripted fault fires (each fault fires once).
     public enum Trigger: Sendable, Hashable {
         /// Right after READY and GUILD_CREATE were sent for a fresh IDENTIFY.
@@ -327,6 +337,8 @@ extension FakeDiscord {
         public var faults: [ScriptedFault]
         /// How the HTTP API behaves (buckets, session start limit, command scope).
         public var rest: RESTOptions
+        /// Which RTP packets the UDP server decrypts and records.
+        public var packetCheck: PacketCheck
 
         /// Creates options; the defaults are the sample guild with the AES-GCM and XChaCha modes.
         public init(
@@ -341,7 +353,8 @@ extension FakeDiscord {
             voiceReadyBeforeHello: Bool = false,
             ssrc: UInt32 = 0x0001_E240,
             faults: [ScriptedFault] = [],
-            rest: RESTOptions = RESTOptions()
+            rest: RESTOptions = RESTOptions(),
+            packetCheck: PacketCheck = .everyPacket
         ) {
             self.token = token
             self.botUser = botUser
@@ -355,6 +368,7 @@ extension FakeDiscord {
             self.ssrc = ssrc
             self.faults = faults
             self.rest = rest
+            self.packetCheck = packetCheck
         }
     }
 
