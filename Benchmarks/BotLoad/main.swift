@@ -128,7 +128,7 @@ if packetCache > 0 {
 let streamsBefore = Set(fake.recorder.arrivals.keys)
 let loadStart = ContinuousClock.now
 var samples: [(at: ContinuousClock.Instant, cpu: Double, rssMB: Double)] = []
-func sample() { let now = usage(of: bot.processIdentifier); samples.append((.now, now.cpu, now.rssMB)) }
+@MainActor func sample() { let now = usage(of: bot.processIdentifier); samples.append((.now, now.cpu, now.rssMB)) }
 sample()
 var sent: [FakeDiscord.SentInteraction] = []
 for index in guilds.indices { sent.append(try await scream(in: index, duration: seconds)) }

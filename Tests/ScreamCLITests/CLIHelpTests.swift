@@ -106,6 +106,8 @@ import Testing
           --backend <backend>     Synthesizer: native or ffmpeg (default: native).
           --timeout <duration>    How long connecting may take, such as 30s (default:
                                   30s).
+          --packet-cache <MB>     Megabytes of encoded screams kept to replay them; 0
+                                  turns it off (default: 64).
           --version               Show the version.
           -h, --help              Show help information.
 
