@@ -14,6 +14,9 @@ PREFIX ?= /usr/local
 DESTDIR ?=
 RUNS ?= 10
 FUZZ_SECONDS ?= 120
+# BotLoad runs as GUILDS:SECONDS:PACKET_CACHE_MB. One gateway session joins about 110 voice
+# channels a minute, so the screams of the larger runs last long enough for all to overlap.
+BOTLOAD_RUNS ?= 50:30:64 50:30:0 200:120:64 200:120:0 500:300:64
 FUZZ_JOBS ?= 2
 FUZZ_TARGETS ?= mls json dave config
 FUZZ_FLAGS := -Xswiftc -sanitize=fuzzer,address
@@ -72,8 +75,11 @@ install: build
 bench: setup
 	cd Benchmarks && $(SWIFT) package --allow-writing-to-package-directory benchmark
 	cd Benchmarks && $(SWIFT) run -c release Pacing 60
-	$(SWIFT) build -c release --product scream
-	bin=$$($(SWIFT) build -c release --show-bin-path) && cd Benchmarks && $(SWIFT) run -c release BotLoad "$$bin/scream" 20 60
+	$(SWIFT) build $(BUILD_FLAGS) --product scream
+	bin=$$($(SWIFT) build $(BUILD_FLAGS) --show-bin-path) && cd Benchmarks && \
+	for run in $(BOTLOAD_RUNS); do \
+		set -- $${run//:/ }; $(SWIFT) run -c release BotLoad "$$bin/scream" $$1 $$2 10 $$3 || exit 1; \
+	done
 
 # libFuzzer with AddressSanitizer over the decoders (Fuzz/, Sources/ScreamFuzzing), FUZZ_JOBS
 # targets at a time; new inputs and crash files go to .build/fuzz/, the seeds stay in Tests/Fuzz/.

@@ -165,6 +165,7 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ]),
+        .testTarget(name: "ScreamDiscordTests", dependencies: ["ScreamDiscord"]),
         .testTarget(
             name: "DiscordRESTTests",
             dependencies: [

@@ -232,6 +232,16 @@ extension FakeDiscord {
         }
     }
 
+    /// How much of each RTP packet the UDP server opens.
+    public enum PacketCheck: Sendable, Hashable {
+        /// Decrypt and record every packet (what tests assert on).
+        case everyPacket
+        /// Count every packet's arrival per SSRC (``Recorder/arrivals``), but decrypt and record
+        /// only one in `every` of each stream, so the fake keeps up with hundreds of streams; packet
+        /// triggers then count only the decrypted ones.
+        case spotCheck(every: Int)
+    }
+
     /// A moment at which a scripted fault fires (each fault fires once).
     public enum Trigger: Sendable, Hashable {
         /// Right after READY and GUILD_CREATE were sent for a fresh IDENTIFY.
@@ -333,6 +343,8 @@ extension FakeDiscord {
         /// The least shard count IDENTIFY must carry (no `shard` counts as one); fewer closes
         /// the connection with 4011 Sharding required. Nil requires none.
         public var requiredShards: Int?
+        /// Which RTP packets the UDP server decrypts and records.
+        public var packetCheck: PacketCheck
 
         /// Creates options; the defaults are the sample guild with the AES-GCM and XChaCha modes.
         public init(
@@ -349,7 +361,8 @@ extension FakeDiscord {
             faults: [ScriptedFault] = [],
             rest: RESTOptions = RESTOptions(),
             holdsReady: Bool = false,
-            requiredShards: Int? = nil
+            requiredShards: Int? = nil,
+            packetCheck: PacketCheck = .everyPacket
         ) {
             self.requiredShards = requiredShards
             self.token = token
@@ -365,6 +378,7 @@ extension FakeDiscord {
             self.faults = faults
             self.rest = rest
             self.holdsReady = holdsReady
+            self.packetCheck = packetCheck
         }
     }
 

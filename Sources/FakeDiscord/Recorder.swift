@@ -213,6 +213,7 @@ extension FakeDiscord {
     /// A thread-safe log of every event, with async waits.
     public final class Recorder: Sendable {
         private let log = Mutex<[Event]>([])
+        private let arrivalLog = Mutex<[UInt32: [ContinuousClock.Instant]]>([:])
 
         /// Creates an empty recorder.
         public init() {}
@@ -221,6 +222,17 @@ extension FakeDiscord {
         func record(_ event: Event) {
             log.withLock { $0.append(event) }
         }
+
+        /// Notes a datagram of stream `ssrc` arriving at `arrival` and returns how many that stream sent so far.
+        func recordArrival(ssrc: UInt32, at arrival: ContinuousClock.Instant) -> Int {
+            arrivalLog.withLock { log in
+                log[ssrc, default: []].append(arrival)
+                return log[ssrc]!.count
+            }
+        }
+
+        /// With ``PacketCheck/spotCheck(every:)``: when each datagram of each SSRC arrived, in order.
+        public var arrivals: [UInt32: [ContinuousClock.Instant]] { arrivalLog.withLock { $0 } }
 
         /// Every event so far, in order.
         public var events: [Event] { log.withLock { $0 } }

@@ -31,6 +31,10 @@ final class UDPVoiceHandler: ChannelInboundHandler {
             world.loop.execute { world.discover(ssrc: ssrc, from: envelope.remoteAddress, on: channel) }
             return
         }
+        if case .spotCheck(let every) = world.options.packetCheck, bytes.count >= 12 {
+            let count = world.recorder.recordArrival(ssrc: be32(bytes, 8), at: arrival)
+            guard every <= 1 || count % every == 1 else { return }
+        }
         guard bytes.count >= 12, let cipher = world.ciphers[be32(bytes, 8)] else {
             world.recorder.record(
                 .decryptFailure(.init(arrival: arrival, length: bytes.count, reason: "No session key for this SSRC.")))

@@ -74,6 +74,9 @@ struct BotRunCommand: AsyncParsableCommand {
     @Option(parsing: .unconditional, help: ArgumentHelp("How many shards across every process (default: Discord's recommendation).", valueName: "n"))
     var shardCount: String?
 
+    @Option(parsing: .unconditional, help: ArgumentHelp("Megabytes of encoded screams kept to replay them; 0 turns it off (default: 64).", valueName: "MB"))
+    var packetCache: String?
+
     @OptionGroup(title: "Configuration") var common: CommonOptions
 
     func run() async throws {
@@ -90,6 +93,7 @@ struct BotRunCommand: AsyncParsableCommand {
         flags[.metrics] = metrics
         flags[.shards] = shards
         flags[.shardCount] = shardCount
+        flags[.packetCache] = packetCache
         let environment = ProcessInfo.processInfo.environment
         let settings = try SettingsLoader.load(
             flags: flags.merging(common.flags) { own, _ in own }, configFile: common.config, environment: environment)

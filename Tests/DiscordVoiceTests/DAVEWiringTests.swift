@@ -78,10 +78,12 @@ import Testing
     @Test func recentFramesAreTheNewestOnesOldestFirst() throws {
         var output = DAVEOutput()
         var frame: [UInt8] = []
-        for value in UInt8(1)...6 { try output.frame([value], into: &frame) }
-        #expect(output.recentFrames(2) == [[5], [6]])
-        #expect(output.recentFrames(RealtimeSender.lookahead + 1) == [[3], [4], [5], [6]])
-        #expect(output.recentFrames(9).count == RealtimeSender.lookahead + 1)
+        let kept = RealtimeSender.lookahead + 1
+        let last = UInt8(kept + 2)
+        for value in UInt8(1)...last { try output.frame([value], into: &frame) }
+        #expect(output.recentFrames(2) == [[last - 1], [last]])
+        #expect(output.recentFrames(kept) == (3...last).map { [$0] })
+        #expect(output.recentFrames(kept + 5).count == kept)
     }
 
     @Test func takeQueuedGivesBackEveryUnsentFrame() {

@@ -202,6 +202,49 @@ import Testing
         }
     }
 
+    @Test func aSecondIdenticalScreamPlaysFromThePacketCacheWithTheSameBytes() async throws {
+        try await FakeDiscord.withRunning { fake in
+            let bot = try BotRun(fake: fake, arguments: ["--cooldown", "0s"])
+            try await bot.waitUntilRegistered()
+            let options: [FakeDiscord.CommandOption] = [
+                .init(name: "preset", value: .string("classic")), .init(name: "duration", value: .number(0.5)),
+            ]
+            var plays: [[[UInt8]]] = []
+            for _ in 0..<2 {
+                let before = fake.recorder.rtpPackets.count
+                let sent = try #require(await fake.sendInteraction(options: options))
+                let done = try await fake.rest.waitForInteraction(token: sent.token, timeout: Self.patience) { $0.edits > 0 }
+                #expect(done.original?.hasPrefix("screamed classic for 0.5 s") == true)
+                try await fake.recorder.waitForPackets(before + 26 + 5, timeout: Self.patience)
+                try await fake.recorder.waitForClosingSilence(timeout: .seconds(5))
+                plays.append(fake.recorder.rtpPackets.dropFirst(before).map(\.payload))
+            }
+            #expect(bot.log.components(separatedBy: "cache miss").count == 2)
+            #expect(bot.log.components(separatedBy: "cache hit").count == 2)
+            #expect(plays[0].count == 26 + 5)
+            #expect(plays[1] == plays[0])
+            #expect(fake.recorder.decryptFailures.isEmpty)
+            _ = try await bot.stop()
+        }
+    }
+
+    @Test func withThePacketCacheOffEveryScreamIsEncodedAgain() async throws {
+        try await FakeDiscord.withRunning { fake in
+            let bot = try BotRun(fake: fake, arguments: ["--cooldown", "0s", "--packet-cache", "0"])
+            try await bot.waitUntilRegistered()
+            let options: [FakeDiscord.CommandOption] = [
+                .init(name: "preset", value: .string("classic")), .init(name: "duration", value: .number(0.5)),
+            ]
+            for _ in 0..<2 {
+                let sent = try #require(await fake.sendInteraction(options: options))
+                try await fake.rest.waitForInteraction(token: sent.token, timeout: Self.patience) { $0.edits > 0 }
+            }
+            #expect(bot.log.components(separatedBy: "playing preset classic: 26 frames\n").count == 3)
+            #expect(!bot.log.contains("cache hit"))
+            _ = try await bot.stop()
+        }
+    }
+
     @Test func aRateLimitedCallbackIsSentAfterRetryAfter() async throws {
         try await FakeDiscord.withRunning { fake in
             let bot = try BotRun(fake: fake)

@@ -112,6 +112,8 @@ import Testing
                                   (default: all).
           --shard-count <n>       How many shards across every process (default:
                                   Discord's recommendation).
+          --packet-cache <MB>     Megabytes of encoded screams kept to replay them; 0
+                                  turns it off (default: 64).
           --version               Show the version.
           -h, --help              Show help information.
 

@@ -1,12 +1,12 @@
 import Foundation
 import Synchronization
 
-/// Sends queued Opus frames as RTP on absolute 20 ms deadlines from a dedicated thread.
+/// Sends queued Opus frames as RTP on absolute 20 ms deadlines from the process's sending threads.
 ///
-/// The async side keeps a few frames queued; the thread sleeps to each deadline, packetizes,
-/// encrypts and sends, so no executor hop or task wake-up sits on the timing path. When the
-/// queue runs dry, or the sender holds while the voice connection moves to another server,
-/// the schedule re-anchors rather than bursting the missed slots.
+/// The async side keeps a few frames queued; a thread of ``SenderPool`` sends each frame at its
+/// deadline (packetize, encrypt, send), so no executor hop or task wake-up sits on the timing
+/// path. When the queue runs dry, or the sender holds while the voice connection moves to another
+/// server, the schedule re-anchors rather than bursting the missed slots.
 final class RealtimeSender: Sendable {
     /// Where packets go: the packetizer (SSRC, counters, key) and the UDP socket.
     struct Transport: Sendable {
@@ -14,7 +14,7 @@ final class RealtimeSender: Sendable {
         let udp: VoiceUDPSocket
     }
 
-    /// What one run of the thread did.
+    /// What one play did.
     struct Report: Sendable {
         /// Frames sent (audio and silence).
         var framesSent = 0
@@ -24,31 +24,45 @@ final class RealtimeSender: Sendable {
         var lateness = LatenessHistogram()
     }
 
-    private enum Next {
-        case frame([UInt8])
-        case starved
-        case finished
-    }
-
     private struct State {
         var transport: Transport?
-        var queue: [[UInt8]] = []
-        var head = 0
+        var queue = FrameRing()
         var finishing = false
         var running = false
         /// Keep every frame queued and send nothing until released (the transport is being replaced).
         var holding = false
-        /// The thread took a frame and is sleeping to its deadline.
-        var inHand = false
-        /// Send the queue's head instead of the frame in hand (it was taken back).
-        var replaceInHand = false
+        var schedule = FrameSchedule(origin: .now)
         var report = Report()
         var done: CheckedContinuation<Report, Never>?
     }
 
-    /// Frames the async side keeps queued ahead of the thread.
-    static let lookahead = 3
+    /// What the sending thread does next with this stream.
+    enum Step {
+        /// Come back at this instant.
+        case wait(until: ContinuousClock.Instant)
+        /// The play is over: hand `report` to whoever waits for it.
+        case finished(Report, CheckedContinuation<Report, Never>?)
+    }
+
+    /// Frames the async side keeps queued ahead of the sending thread (160 ms).
+    ///
+    /// The play loop tops the queue up to this, then sleeps ``refillPause`` (half of it), so it
+    /// wakes 12.5 times a second per stream and still has 80 ms of frames in hand when it does:
+    /// with hundreds of streams sharing the cooperative pool, a wake-up a few tens of
+    /// milliseconds late costs nothing, and the wake-ups themselves stay cheap.
+    static let lookahead = 8
+    /// How long the play loop sleeps once the queue holds ``lookahead`` frames.
+    static let refillPause = Duration.milliseconds(20) * (lookahead / 2)
+    /// How often a stream with nothing to send (starved or held) is looked at again.
+    static let recheckInterval = Duration.milliseconds(1)
+
     private let state = Mutex(State())
+    private let pool: SenderPool
+
+    /// A sender whose plays run on `pool`.
+    init(pool: SenderPool = .shared) {
+        self.pool = pool
+    }
 
     /// Replaces the transport; nil (the connection is gone) also ends a hold and drops every frame from now on.
     func setTransport(_ transport: Transport?) {
@@ -68,29 +82,27 @@ final class RealtimeSender: Sendable {
         state.withLock { $0.holding = false }
     }
 
-    /// Whether a sending thread is running.
+    /// Whether a play is running.
     var isRunning: Bool {
         state.withLock { $0.running }
     }
 
     /// Frames waiting to be sent.
     var queued: Int {
-        state.withLock { $0.queue.count - $0.head }
+        state.withLock { $0.queue.count }
     }
 
-    /// Starts a sending thread whose first frame is due one interval from now.
+    /// Starts a play on the pool whose first frame is due one interval from now.
     func start() {
+        let origin = ContinuousClock.now + .milliseconds(20)
         state.withLock { state in
-            state.queue.removeAll(keepingCapacity: true)
-            state.head = 0
+            state.queue.removeAll()
             state.finishing = false
             state.running = true
+            state.schedule = FrameSchedule(origin: origin)
             state.report = Report()
         }
-        let thread = Thread { [self] in run(schedule: FrameSchedule(origin: .now + .milliseconds(20))) }
-        thread.name = "discordvoice.sender"
-        thread.qualityOfService = .userInteractive
-        thread.start()
+        pool.add(self, due: origin)
     }
 
     /// Queues one frame for the next free slot.
@@ -98,18 +110,11 @@ final class RealtimeSender: Sendable {
         state.withLock { $0.queue.append(frame) }
     }
 
-    /// Takes back every frame not sent yet, including one the thread is waiting to send, and
-    /// returns how many; frames enqueued next take their slots in order.
+    /// Takes back every frame not sent yet and returns how many; frames enqueued next take their slots in order.
     func takeQueued() -> Int {
         state.withLock { state in
-            var count = state.queue.count - state.head
-            state.queue.removeAll(keepingCapacity: true)
-            state.head = 0
-            if state.inHand {
-                state.replaceInHand = true
-                count += 1
-            }
-            return count
+            defer { state.queue.removeAll() }
+            return state.queue.count
         }
     }
 
@@ -118,11 +123,8 @@ final class RealtimeSender: Sendable {
         await withCheckedContinuation { continuation in
             let report: Report? = state.withLock { state in
                 guard state.running else { return state.report }
-                if dropQueued {
-                    state.queue.removeAll(keepingCapacity: true)
-                    state.head = 0
-                }
-                state.queue.append(contentsOf: tail)
+                if dropQueued { state.queue.removeAll() }
+                for frame in tail { state.queue.append(frame) }
                 state.finishing = true
                 state.done = continuation
                 return nil
@@ -131,96 +133,32 @@ final class RealtimeSender: Sendable {
         }
     }
 
-    private func run(schedule: FrameSchedule) {
-        Self.requestRealtimePriority()
-        var schedule = schedule
-        var packet = [UInt8](repeating: 0, count: 1500)
-        while true {
-            switch next() {
-            case .finished:
-                let (report, done) = state.withLock { state in
-                    state.running = false
-                    state.report.skippedSlots = schedule.skippedSlots
-                    defer { state.done = nil }
-                    return (state.report, state.done)
-                }
-                done?.resume(returning: report)
-                return
-            case .starved:
-                Self.sleep(for: .milliseconds(1))
-            case .frame(let frame):
-                Self.sleep(until: schedule.deadline)
-                send(frame, packet: &packet, lateness: .now - schedule.deadline)
-                schedule.advance(now: .now)
-            }
-        }
-    }
-
-    private func next() -> Next {
-        state.withLock { state in
-            guard !state.holding else { return .starved }
-            guard state.head < state.queue.count else { return state.finishing ? .finished : .starved }
-            state.inHand = true
-            return .frame(Self.popHead(&state))
-        }
-    }
-
-    private static func popHead(_ state: inout State) -> [UInt8] {
-        let frame = state.queue[state.head]
-        state.head += 1
-        if state.head == state.queue.count {
-            state.queue.removeAll(keepingCapacity: true)
-            state.head = 0
-        }
-        return frame
-    }
-
+    /// Called by the sending thread at or after the stream's due instant: sends the head frame if
+    /// its deadline has come and says when to come back, or that the play is over (the thread
+    /// then resumes the waiting `finish`).
+    ///
     /// Sends under the lock, so a transport replaced or closed by `setTransport` is never written to.
-    private func send(_ frame: [UInt8], packet: inout [UInt8], lateness: Duration) {
+    func tick(packet: inout [UInt8]) -> Step {
         state.withLock { state in
-            state.inHand = false
-            var frame = frame
-            if state.replaceInHand {
-                state.replaceInHand = false
-                guard !state.holding else { return }
-                guard state.head < state.queue.count else { return }
-                frame = Self.popHead(&state)
+            let now = ContinuousClock.now
+            guard !state.holding else { return .wait(until: now + Self.recheckInterval) }
+            guard !state.queue.isEmpty else {
+                guard state.finishing else { return .wait(until: now + Self.recheckInterval) }
+                state.running = false
+                state.report.skippedSlots = state.schedule.skippedSlots
+                defer { state.done = nil }
+                return .finished(state.report, state.done)
             }
-            guard !state.holding else {
-                state.queue.insert(frame, at: state.head)
-                return
+            let deadline = state.schedule.deadline
+            guard now >= deadline else { return .wait(until: deadline) }
+            if state.transport != nil, (try? state.transport!.packetizer.packetize(state.queue.first, into: &packet)) != nil {
+                state.transport!.udp.send(packet)
+                state.report.framesSent += 1
+                state.report.lateness.record(now - deadline)
             }
-            guard state.transport != nil else { return }
-            do {
-                try state.transport!.packetizer.packetize(frame, into: &packet)
-            } catch {
-                return
-            }
-            state.transport!.udp.send(packet)
-            state.report.framesSent += 1
-            state.report.lateness.record(lateness)
+            state.queue.removeFirst()
+            state.schedule.advance(now: .now)
+            return .wait(until: state.schedule.deadline)
         }
-    }
-
-    /// Asks for SCHED_FIFO so a busy machine delays the sends less; without the privilege
-    /// the thread keeps the default policy.
-    private static func requestRealtimePriority() {
-        var parameters = sched_param()
-        parameters.sched_priority = 10
-        _ = pthread_setschedparam(pthread_self(), SCHED_FIFO, &parameters)
-    }
-
-    private static func sleep(until deadline: ContinuousClock.Instant) {
-        while true {
-            let remaining = deadline - .now
-            guard remaining > .zero else { return }
-            sleep(for: remaining)
-        }
-    }
-
-    private static func sleep(for duration: Duration) {
-        let (seconds, attoseconds) = duration.components
-        var request = timespec(tv_sec: Int(seconds), tv_nsec: Int(attoseconds / 1_000_000_000))
-        nanosleep(&request, nil)
     }
 }

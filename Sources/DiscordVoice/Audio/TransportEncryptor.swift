@@ -33,6 +33,9 @@ public struct TransportEncryptor: Sendable {
     public private(set) var counter: UInt32
     private let key: [UInt8]
     private let aesKey: SymmetricKey
+    /// libsodium's AES-256-GCM with the key expanded once, where the CPU has AES-NI: it seals
+    /// into the packet without allocating, which swift-crypto's sealed box does not.
+    private let expandedAES: ExpandedAESKey?
     private var nonce: [UInt8]
 
     /// An encryptor for a 32-byte session key; the counter starts at `counter`.
@@ -43,6 +46,7 @@ public struct TransportEncryptor: Sendable {
         self.mode = mode
         self.key = secretKey
         self.aesKey = SymmetricKey(data: secretKey)
+        self.expandedAES = mode == .aes256GCM ? ExpandedAESKey(secretKey) : nil
         self.counter = counter
         self.nonce = [UInt8](repeating: 0, count: mode.nonceSize)
     }
@@ -82,6 +86,20 @@ public struct TransportEncryptor: Sendable {
     }
 
     private func sealAES(payload: [UInt8], nonce: [UInt8], packet: inout [UInt8]) throws(DiscordVoiceError) {
+        if let expandedAES {
+            var written: UInt64 = 0
+            let status = packet.withUnsafeMutableBufferPointer { out in
+                crypto_aead_aes256gcm_encrypt_afternm(
+                    out.baseAddress! + RTP.Header.size, &written,
+                    payload, UInt64(payload.count),
+                    out.baseAddress!, UInt64(RTP.Header.size),
+                    nil, nonce, expandedAES.state)
+            }
+            guard status == 0, Int(written) == payload.count + Self.tagSize else {
+                throw .protocolViolation("AES-256-GCM refused to seal a packet")
+            }
+            return
+        }
         let box: AES.GCM.SealedBox
         do {
             box = try AES.GCM.seal(
@@ -113,5 +131,25 @@ public struct TransportEncryptor: Sendable {
         guard status == 0, Int(written) == payload.count + Self.tagSize else {
             throw .protocolViolation("XChaCha20-Poly1305 refused to seal a packet")
         }
+    }
+}
+
+/// An AES-256 key expanded for libsodium's AES-GCM, in 16-byte aligned memory that is wiped and
+/// freed with the last copy of the encryptor; nil where the CPU lacks AES-NI.
+private final class ExpandedAESKey: @unchecked Sendable {
+    // Written once in init, only read afterwards (libsodium takes it as const).
+    let state: UnsafeMutablePointer<crypto_aead_aes256gcm_state>
+    private static let sodiumReady: Bool = sodium_init() >= 0
+
+    init?(_ key: [UInt8]) {
+        guard Self.sodiumReady, crypto_aead_aes256gcm_is_available() == 1 else { return nil }
+        let raw = UnsafeMutableRawPointer.allocate(byteCount: crypto_aead_aes256gcm_statebytes(), alignment: 16)
+        state = raw.bindMemory(to: crypto_aead_aes256gcm_state.self, capacity: 1)
+        crypto_aead_aes256gcm_beforenm(state, key)
+    }
+
+    deinit {
+        sodium_memzero(state, crypto_aead_aes256gcm_statebytes())
+        UnsafeMutableRawPointer(state).deallocate()
     }
 }

@@ -55,7 +55,7 @@ extension VoiceConnection {
         do {
             while true {
                 while sender.queued >= RealtimeSender.lookahead, failure == nil {
-                    try await Task.sleep(for: .milliseconds(5))
+                    try await Task.sleep(for: RealtimeSender.refillPause)
                 }
                 if let failure { throw failure }
                 guard let packet = try await iterator.next(isolation: self) else { break }

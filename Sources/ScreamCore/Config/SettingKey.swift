@@ -38,6 +38,8 @@ public enum SettingKey: String, CaseIterable, Sendable {
     case shards
     /// How many shards the bot's guilds are spread over, across every process.
     case shardCount = "shard_count"
+    /// Megabytes of encoded screams `bot` keeps for replaying.
+    case packetCache = "packet_cache"
 
     /// The key in a config file.
     public var yamlKey: String { rawValue }
@@ -61,6 +63,7 @@ public enum SettingKey: String, CaseIterable, Sendable {
         case .metrics: "SCREAM_METRICS"
         case .shards: "SCREAM_SHARDS"
         case .shardCount: "SCREAM_SHARD_COUNT"
+        case .packetCache: "SCREAM_PACKET_CACHE"
         case .bitrate, .seed, .timeout: nil
         }
     }
@@ -73,6 +76,7 @@ public enum SettingKey: String, CaseIterable, Sendable {
         case .logLevel: "--log-level"
         case .maxDuration: "--max-duration"
         case .shardCount: "--shard-count"
+        case .packetCache: "--packet-cache"
         default: "--\(rawValue)"
         }
     }
@@ -86,6 +90,7 @@ public enum SettingKey: String, CaseIterable, Sendable {
         case .maxDuration: "max duration"
         case .metrics: "metrics address"
         case .shardCount: "shard count"
+        case .packetCache: "packet cache"
         default: rawValue
         }
     }

@@ -43,6 +43,8 @@ public struct Settings: Sendable, Equatable {
     public var shards: ClosedRange<Int>?
     /// How many shards the bot's guilds are spread over; `nil` takes Discord's recommendation.
     public var shardCount: Int?
+    /// Megabytes of encoded screams `bot` keeps to replay without synthesis; 0 keeps none.
+    public var packetCache: Int = 64
     /// The config file that was read, if any.
     public var configFile: String?
 
@@ -76,6 +78,7 @@ public struct Settings: Sendable, Equatable {
             ("metrics", metrics?.description),
             ("shards", shards.map(ShardSelection.text(for:))),
             ("shard_count", shardCount.map { "\($0)" }),
+            ("packet_cache", "\(packetCache)"),
             ("config", configFile),
         ]
         return parts.compactMap { key, value in value.map { "\(key)=\($0)" } }.joined(separator: " ")
@@ -125,6 +128,8 @@ public struct Settings: Sendable, Equatable {
             cooldown = try Self.cooldown(text, source: source)
         case .queue:
             queue = try Self.queue(text, source: source)
+        case .packetCache:
+            packetCache = try Self.packetCache(text, source: source)
         case .maxDuration:
             maxDuration = try ValueParser.duration(text, setting: name, source: source)
             guard maxDuration >= Self.shortestBotScream else {
@@ -164,12 +169,27 @@ public struct Settings: Sendable, Equatable {
 
     /// A queue length: a whole number from 0 (no waiting) to ``longestQueue``.
     private static func queue(_ text: String, source: ConfigSource) throws -> Int {
-        guard let length = Int(text.trimmingWhitespace()), (0...longestQueue).contains(length) else {
-            throw ConfigError.invalidValue(
-                setting: SettingKey.queue.settingName, value: text, source: source,
-                expected: "a whole number from 0 to \(longestQueue)")
+        try wholeNumber(text, in: 0...longestQueue, key: .queue, source: source, expected: "a whole number from 0 to \(longestQueue)")
+    }
+
+    /// The largest packet cache, in megabytes.
+    public static let largestPacketCache = 4096
+
+    /// A packet cache size: a whole number of megabytes from 0 (off) to ``largestPacketCache``.
+    private static func packetCache(_ text: String, source: ConfigSource) throws -> Int {
+        try wholeNumber(
+            text, in: 0...largestPacketCache, key: .packetCache, source: source,
+            expected: "a whole number of megabytes from 0 (off) to \(largestPacketCache)")
+    }
+
+    /// A whole number within `range` as the value of `key`; anything else is `expected`'s error.
+    private static func wholeNumber(
+        _ text: String, in range: ClosedRange<Int>, key: SettingKey, source: ConfigSource, expected: String
+    ) throws -> Int {
+        guard let number = Int(text.trimmingWhitespace()), range.contains(number) else {
+            throw ConfigError.invalidValue(setting: key.settingName, value: text, source: source, expected: expected)
         }
-        return length
+        return number
     }
 
     /// `64000`, `64k` or `64kbps`, between Opus's 6 and 510 kbit/s.

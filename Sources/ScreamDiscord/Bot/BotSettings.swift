@@ -23,6 +23,8 @@ public struct BotSettings: Sendable {
     public var backend: Backend
     /// How long each connect step may take.
     public var timeout: Duration
+    /// Bytes of encoded screams kept for replaying without synthesis or encoding; 0 keeps none.
+    public var packetCacheBytes: Int
     /// Where the gateway and the HTTP API are, and which extra CAs to trust.
     public var endpoints: DiscordEndpoints
     /// Where `/metrics` and `/healthz` are served; `nil` serves nothing.
@@ -44,8 +46,14 @@ public struct BotSettings: Sendable {
         self.bitrate = settings.bitrate
         self.backend = settings.backend
         self.timeout = .milliseconds(Int64((settings.timeout * 1000).rounded()))
+        self.packetCacheBytes = settings.packetCache * 1_000_000
         self.endpoints = try DiscordEndpoints(environment: environment)
         self.metrics = settings.metrics
         self.shards = try ShardSelection.validated(settings)
+    }
+
+    /// The packet cache these settings ask for, or nil when `packet_cache` is 0.
+    public func makePacketCache() -> PacketCache? {
+        packetCacheBytes > 0 ? PacketCache(capacity: packetCacheBytes) : nil
     }
 }

@@ -25,6 +25,7 @@ actor GuildScreamer {
     private let rest: RESTClient
     private let responder: InteractionResponder
     private let settings: BotSettings
+    private let cache: PacketCache?
     private let logger: Logger
     private var cooldowns: Cooldowns
     private var waiting: [Job] = []
@@ -38,13 +39,14 @@ actor GuildScreamer {
 
     init(
         guildID: Snowflake, gateway: GatewayClient, rest: RESTClient, responder: InteractionResponder,
-        settings: BotSettings, logger: Logger
+        settings: BotSettings, cache: PacketCache?, logger: Logger
     ) {
         self.guildID = guildID
         self.gateway = gateway
         self.rest = rest
         self.responder = responder
         self.settings = settings
+        self.cache = cache
         self.logger = logger
         self.cooldowns = Cooldowns(cooldown: settings.cooldown)
     }
@@ -108,7 +110,7 @@ actor GuildScreamer {
         do {
             let report = try await VoiceScream.play(
                 job.recipe, bitrate: settings.bitrate, backend: settings.backend, logger: logger,
-                leaving: false, connect: { try await connection(to: job.channel) })
+                leaving: false, cache: cache, connect: { try await connection(to: job.channel) })
             logger.info(
                 "guild \(guildID): sent \(report.framesSent) frames, lateness p50 \(Self.milliseconds(report.lateness.percentile(0.5))) ms, p99 \(Self.milliseconds(report.lateness.percentile(0.99))) ms, max \(Self.milliseconds(report.lateness.maximum)) ms, \(report.skippedSlots) slots skipped")
             BotMetrics.recordScream(report.cancelled ? .stopped : .played, report: report)

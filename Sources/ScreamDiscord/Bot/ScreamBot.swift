@@ -15,6 +15,8 @@ public actor ScreamBot {
     private let rest: RESTClient
     private let responder: InteractionResponder
     private let logger: Logger
+    /// The encoded screams every guild replays from; nil when the setting turns it off.
+    private let packetCache: PacketCache?
     private var guilds: [Snowflake: GuildScreamer] = [:]
     private var paused: Set<Snowflake> = []
     private var stopping = false
@@ -22,19 +24,21 @@ public actor ScreamBot {
     /// How long the screams in progress may take to end on SIGINT or SIGTERM.
     static let shutdownGrace: Duration = .milliseconds(500)
 
-    private init(settings: BotSettings, shards: Shards, rest: RESTClient, logger: Logger) {
+    private init(settings: BotSettings, shards: Shards, rest: RESTClient, packetCache: PacketCache?, logger: Logger) {
         self.settings = settings
         self.shards = shards
         self.rest = rest
         self.responder = InteractionResponder(rest: rest, logger: logger)
         self.logger = logger
+        self.packetCache = packetCache
     }
 
     /// Reads `GET /gateway/bot`, checks the IDENTIFY budget for the shards it starts, connects
     /// them, registers `/scream` and answers it until SIGINT, SIGTERM, SIGHUP or SIGQUIT; then
     /// ends the screams in progress, edits their replies, closes the gateway sessions and
     /// returns. With `settings.metrics` it serves `/metrics` and `/healthz` meanwhile (see
-    /// ``runServices(metrics:logger:)``).
+    /// ``runServices(metrics:logger:)``). Screams of the same parameters replay from a
+    /// ``PacketCache`` of `settings.packetCacheBytes`.
     public static func run(_ settings: BotSettings, version: String, logger: Logger) async throws {
         // The backend is in place before the first request, so `/metrics` counts every one.
         if settings.metrics != nil { _ = BotMetrics.registry }
@@ -50,7 +54,8 @@ public actor ScreamBot {
             } catch {
                 throw PlayError.discord(error)
             }
-            let bot = ScreamBot(settings: settings, shards: shards, rest: rest, logger: logger)
+            let bot = ScreamBot(
+                settings: settings, shards: shards, rest: rest, packetCache: settings.makePacketCache(), logger: logger)
             do {
                 try await bot.runServices(metrics: settings.metrics, logger: logger)
             } catch {
@@ -251,7 +256,8 @@ public actor ScreamBot {
     private func screamer(for guildID: Snowflake, gateway: GatewayClient) -> GuildScreamer {
         if let screamer = guilds[guildID] { return screamer }
         let screamer = GuildScreamer(
-            guildID: guildID, gateway: gateway, rest: rest, responder: responder, settings: settings, logger: logger)
+            guildID: guildID, gateway: gateway, rest: rest, responder: responder, settings: settings, cache: packetCache,
+            logger: logger)
         guilds[guildID] = screamer
         return screamer
     }
