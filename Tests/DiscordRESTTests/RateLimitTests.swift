@@ -54,7 +54,7 @@ struct RateLimitTests {
         try await withClient(logs: logs) { fake, client in
             fake.rest.inject(.rateLimited(retryAfter: .seconds(4), scope: "global"), route: Routes.currentUser)
             async let user = client.currentUser()
-            try await logs.waitFor("the client to see the global 429", timeout: .seconds(10)) { $0.contains("rate limited") }
+            try await logs.waitFor("the client to see the global 429", timeout: .seconds(30)) { $0.contains("rate limited") }
             try await client.respond(toInteraction: "700000000000000013", token: "tok-3", with: .deferred())
             _ = try await client.gatewayBot()
             _ = try await user

@@ -186,7 +186,8 @@ import Testing
         try await FakeDiscord.withRunning { fake in
             let bot = try BotRun(fake: fake, arguments: ["--cooldown", "0s"])
             try await bot.waitUntilRegistered()
-            let duration = FakeDiscord.CommandOption(name: "duration", value: .number(1))
+            // Long enough that the second /scream arrives while the first plays, on a busy machine too.
+            let duration = FakeDiscord.CommandOption(name: "duration", value: .number(3))
             let first = try #require(await fake.sendInteraction(userID: Self.partyHuman, options: [duration]))
             try await fake.rest.waitForInteraction(token: first.token, timeout: Self.patience) { $0.original != nil }
             let second = try #require(await fake.sendInteraction(userID: Self.otherPartyHuman, options: [duration]))
@@ -446,7 +447,7 @@ import Testing
 
 /// A `scream bot` process running against a fake Discord, its output in files.
 final class BotRun: Sendable {
-    private let process: Process
+    private let process: ChildProcess
     private let folder: URL
     private let stderrURL: URL
 
@@ -459,7 +460,7 @@ final class BotRun: Sendable {
         folder = try scratchFolder()
         stderrURL = folder.appendingPathComponent("stderr")
         FileManager.default.createFile(atPath: stderrURL.path, contents: nil)
-        let process = Process()
+        let process = ChildProcess()
         process.executableURL = URL(fileURLWithPath: ScreamBinary.path)
         process.arguments = ["bot"] + arguments + ["--log-level", "info"]
         process.currentDirectoryURL = folder

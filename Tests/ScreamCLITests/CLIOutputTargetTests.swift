@@ -143,7 +143,7 @@ import Glibc
             while chunk := c.recv(65536): data += chunk
             open('received.wav', 'wb').write(data)
             """
-        let server = Process()
+        let server = ChildProcess()
         server.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         server.arguments = ["python3", "-c", script]
         server.currentDirectoryURL = folder

@@ -15,7 +15,7 @@ import Testing
     /// own so the fake and other tests keep the shared executor.
     private func play(
         _ arguments: [String], against fake: FakeDiscord, token: String = Sample.token, timeout: Double = 60,
-        whileRunning: (@Sendable (Process) -> Void)? = nil
+        whileRunning: (@Sendable (ChildProcess) -> Void)? = nil
     ) async throws -> ProcessResult {
         let folder = try scratchFolder()
         let environment = fake.environment.merging(["DISCORD_TOKEN": token]) { _, new in new }

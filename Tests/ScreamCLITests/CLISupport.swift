@@ -13,9 +13,9 @@ struct ProcessResult {
 /// waits at most `timeout` seconds; a child that overruns is terminated and recorded as an issue.
 func runProcess(
     _ executable: String, _ arguments: [String], in directory: URL, environment: [String: String]? = nil,
-    timeout: Double = 60, whileRunning: ((Process) -> Void)? = nil
+    timeout: Double = 60, whileRunning: ((ChildProcess) -> Void)? = nil
 ) throws -> ProcessResult {
-    let process = Process()
+    let process = ChildProcess()
     process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments
     process.currentDirectoryURL = directory
@@ -77,7 +77,7 @@ enum ScreamBinary {
     /// and a HOME that holds no config file.
     static func run(
         _ arguments: [String], in directory: URL, environment: [String: String] = [:], timeout: Double = 60,
-        whileRunning: ((Process) -> Void)? = nil
+        whileRunning: ((ChildProcess) -> Void)? = nil
     ) throws -> ProcessResult {
         let base = [
             "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "COLUMNS": "80",
