@@ -421,7 +421,9 @@ import Testing
         try await harness.run { harness in
             try await harness.gateway.connect()
             let voice = try await harness.gateway.joinVoice(guild: Harness.guild, channel: Harness.party)
-            let report = try await voice.play(TestPackets(count: 30, stallBefore: 10, stall: .milliseconds(150)))
+            // Longer than the 8 frames (160 ms) the sender keeps queued, so the queue runs dry for 150 ms.
+            let stall = Duration.milliseconds(160 + 150)
+            let report = try await voice.play(TestPackets(count: 30, stallBefore: 10, stall: stall))
             #expect(report.framesSent == 30)
             #expect(report.skippedSlots >= 3)
             try await harness.fake.recorder.waitForLeave(timeout: .seconds(2))
