@@ -104,7 +104,11 @@ import Testing
             let answered = try await fake.rest.waitForInteraction(token: sent.token, timeout: Self.patience) { $0.original != nil }
             #expect(answered.callbackType == 4)
             #expect(answered.flags & 64 == 0)
-            #expect(answered.original == "Screaming in <#\(Sample.lobbyChannelID)>…")
+            // The reply as the callback sent it: a 0.5 s scream may be edited before this test looks.
+            let callback = try #require(fake.rest.requests(to: Route.interactionCallback).first { $0.status == 204 })
+            let body = try JSONSerialization.jsonObject(with: Data(callback.body.utf8)) as? [String: Any]
+            let content = (body?["data"] as? [String: Any])?["content"] as? String
+            #expect(content == "Screaming in <#\(Sample.lobbyChannelID)>…")
             let done = try await fake.rest.waitForInteraction(token: sent.token, timeout: Self.patience) { $0.edits > 0 }
             #expect(done.original == "screamed banshee for 0.5 s — /scream preset:banshee duration:0.5 replays it")
             try await fake.recorder.waitForLeave(timeout: Self.patience)
