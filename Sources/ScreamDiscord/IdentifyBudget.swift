@@ -28,9 +28,6 @@ public struct IdentifyBudget: Sendable, Hashable {
     /// The sessions kept for the bot and other tools on the same token.
     public var reserve: Int { max(Self.minimumReserve, (total + 9) / 10) }
 
-    /// Whether one more IDENTIFY still leaves the whole reserve.
-    public var allowsIdentify: Bool { allows(starting: 1) }
-
     /// When the budget resets, as `3 h 12 min`, `12 min` or `40 s` (rounded up).
     public var resetText: String {
         let seconds = max(1, (resetAfter + 999) / 1000)
