@@ -14,9 +14,10 @@ PREFIX ?= /usr/local
 DESTDIR ?=
 RUNS ?= 10
 FUZZ_SECONDS ?= 120
-# BotLoad runs as GUILDS:SECONDS:PACKET_CACHE_MB. One gateway session joins about 110 voice
-# channels a minute, so the screams of the larger runs last long enough for all to overlap.
-BOTLOAD_RUNS ?= 50:30:64 50:30:0 200:120:64 200:120:0 500:300:64
+# BotLoad runs as GUILDS:SECONDS:PACKET_CACHE_MB[:SHARDS]. One gateway session joins about 110
+# voice channels a minute, so the larger runs spread their guilds over shards and their screams
+# last long enough for all to overlap.
+BOTLOAD_RUNS ?= 50:30:64 50:30:0 200:120:64:2 200:120:0:2 500:300:64:8
 FUZZ_JOBS ?= 2
 FUZZ_TARGETS ?= mls json dave config
 FUZZ_FLAGS := -Xswiftc -sanitize=fuzzer,address
@@ -73,12 +74,12 @@ install: build
 	echo "installed $$root/bin/scream, its completions and man page"
 
 bench: setup
-	cd Benchmarks && $(SWIFT) package --allow-writing-to-package-directory benchmark
+	cd Benchmarks && $(SWIFT) package --allow-writing-to-package-directory benchmark --target ScreamBenchmarks --no-progress
 	cd Benchmarks && $(SWIFT) run -c release Pacing 60
 	$(SWIFT) build $(BUILD_FLAGS) --product scream
 	bin=$$($(SWIFT) build $(BUILD_FLAGS) --show-bin-path) && cd Benchmarks && \
 	for run in $(BOTLOAD_RUNS); do \
-		set -- $${run//:/ }; $(SWIFT) run -c release BotLoad "$$bin/scream" $$1 $$2 10 $$3 || exit 1; \
+		set -- $${run//:/ }; $(SWIFT) run -c release BotLoad "$$bin/scream" $$1 $$2 10 $$3 $$4 || exit 1; \
 	done
 
 # libFuzzer with AddressSanitizer over the decoders (Fuzz/, Sources/ScreamFuzzing), FUZZ_JOBS

@@ -8,15 +8,17 @@
 // with hundreds of streams. The bot joins at most about 110 voice channels a minute on one gateway
 // session (Discord's send limit), so with more guilds than that the streams start over a few
 // minutes: the figures at N streams come from the window in which all of them played at once.
-// BOTLOAD_BOT_ARGS adds arguments to `scream bot`.
+// SHARDS above 1 runs the bot with `--shard-count SHARDS`, so that the joins spread over that many
+// sessions; the guild ids spread evenly over the shards. BOTLOAD_BOT_ARGS adds arguments to
+// `scream bot`.
 //
-// usage: BotLoad SCREAM_BINARY [GUILDS] [SECONDS] [PROBES] [PACKET_CACHE_MB|none]
+// usage: BotLoad SCREAM_BINARY [GUILDS] [SECONDS] [PROBES] [PACKET_CACHE_MB|none] [SHARDS]
 import FakeDiscord
 import Foundation
 
 let arguments = CommandLine.arguments.dropFirst()
 guard let binary = arguments.first else {
-    FileHandle.standardError.write(Data("usage: BotLoad SCREAM_BINARY [GUILDS] [SECONDS] [PROBES] [PACKET_CACHE_MB|none]\n".utf8))
+    FileHandle.standardError.write(Data("usage: BotLoad SCREAM_BINARY [GUILDS] [SECONDS] [PROBES] [PACKET_CACHE_MB|none] [SHARDS]\n".utf8))
     exit(2)
 }
 let guildCount = arguments.dropFirst().first.flatMap(Int.init) ?? 20
@@ -26,6 +28,7 @@ let probes = arguments.dropFirst(3).first.flatMap(Int.init) ?? 50
 // bot that has no cache.
 let cacheArgument = arguments.dropFirst(4).first ?? "64"
 let packetCache = Int(cacheArgument) ?? 0
+let shardCount = max(1, arguments.dropFirst(5).first.flatMap(Int.init) ?? 1)
 let extraArguments = ProcessInfo.processInfo.environment["BOTLOAD_BOT_ARGS"]?.split(separator: " ").map(String.init) ?? []
 
 func milliseconds(_ duration: Duration) -> Double { duration / .microseconds(1) / 1000 }
@@ -36,9 +39,10 @@ func percentile(_ values: [Double], _ p: Double) -> Double {
 func row(_ name: String, _ value: String) { print(name.padding(toLength: 46, withPad: " ", startingAt: 0) + value) }
 func ms(_ value: Double) -> String { String(format: "%8.2f ms", value) }
 
-/// Guild `index`: a text channel and a voice channel with one human in it.
+/// Guild `index`: a text channel and a voice channel with one human in it. Consecutive guilds
+/// belong to consecutive shards, since a guild's shard is `(id >> 22) % shard_count`.
 func guild(_ index: Int) -> FakeDiscord.Guild {
-    let id = 200_000_000_000_100_000 + index
+    let id = 200_000_000_000_100_000 + index << 22
     let human = FakeDiscord.User(id: "\(400_000_000_000_100_000 + index)", username: "human\(index)")
     return FakeDiscord.Guild(
         id: "\(id)", name: "Guild \(index)",
@@ -62,6 +66,23 @@ func usage(of pid: Int32) -> (cpu: Double, rssMB: Double) {
     return (cpu, rss / 1024)
 }
 
+/// Datagrams the kernel dropped because a UDP socket's receive buffer was full, machine-wide
+/// (`RcvbufErrors` of /proc/net/snmp): the fake's socket, if it fell behind.
+func udpReceiveBufferErrors() -> Int {
+    let lines = ((try? String(contentsOfFile: "/proc/net/snmp", encoding: .utf8)) ?? "").split(separator: "\n")
+        .filter { $0.hasPrefix("Udp: ") }.map { $0.split(separator: " ") }
+    guard lines.count == 2, let column = lines[0].firstIndex(of: "RcvbufErrors"), column < lines[1].count else { return 0 }
+    return Int(lines[1][column]) ?? 0
+}
+
+/// The machine's CPU time so far, in clock ticks: all of it, and what the hypervisor stole
+/// (the first line of /proc/stat).
+func machineTicks() -> (total: Double, stolen: Double) {
+    let fields = ((try? String(contentsOfFile: "/proc/stat", encoding: .utf8)) ?? "").split(separator: "\n").first?
+        .split(separator: " ").dropFirst().compactMap { Double($0) } ?? []
+    return (fields.prefix(8).reduce(0, +), fields.count > 7 ? fields[7] : 0)
+}
+
 let guilds = (0..<guildCount).map(guild)
 let fake = try await FakeDiscord.start(
     FakeDiscord.Options(guilds: guilds, heartbeatInterval: .seconds(41), packetCheck: .spotCheck(every: 50)))
@@ -69,7 +90,8 @@ let bot = Process()
 bot.executableURL = URL(fileURLWithPath: binary)
 bot.arguments = [
     "bot", "--cooldown", "0s", "--max-duration", "\(Int(seconds.rounded(.up)))s", "--preset", "classic", "--log-level", "info",
-] + (cacheArgument == "none" ? [] : ["--packet-cache", "\(packetCache)"]) + extraArguments
+] + (cacheArgument == "none" ? [] : ["--packet-cache", "\(packetCache)"])
+    + (shardCount > 1 ? ["--shard-count", "\(shardCount)"] : []) + extraArguments
 let logURL = FileManager.default.temporaryDirectory.appendingPathComponent("botload-\(getpid()).log")
 FileManager.default.createFile(atPath: logURL.path, contents: nil)
 defer { try? FileManager.default.removeItem(at: logURL) }
@@ -77,7 +99,13 @@ bot.environment = fake.environment.merging(["DISCORD_TOKEN": FakeDiscord.Sample.
 bot.standardOutput = FileHandle.nullDevice
 bot.standardError = try FileHandle(forWritingTo: logURL)
 try bot.run()
-try await fake.rest.waitForRequests(1, to: "GET " + FakeDiscord.RESTRoute.globalCommands, timeout: .seconds(30))
+// Each shard identifies 5 s after the one before it.
+try await fake.rest.waitForRequests(1, to: "GET " + FakeDiscord.RESTRoute.globalCommands, timeout: .seconds(30 + 5 * shardCount))
+let shardsDeadline = ContinuousClock.now + .seconds(30 + 6 * shardCount)
+while fake.recorder.identifies.filter({ $0.outcome == .ready }).count < shardCount {
+    guard ContinuousClock.now < shardsDeadline else { throw FakeDiscordError.timedOut("every shard's READY", .seconds(30 + 6 * shardCount)) }
+    try await Task.sleep(for: .milliseconds(100))
+}
 try await Task.sleep(for: .milliseconds(500))
 
 /// Sends `/scream` in guild `index` and returns the interaction.
@@ -127,6 +155,8 @@ if packetCache > 0 {
 // Load: every guild screams at once for `seconds`.
 let streamsBefore = Set(fake.recorder.arrivals.keys)
 let loadStart = ContinuousClock.now
+let droppedBefore = udpReceiveBufferErrors()
+let ticksBefore = machineTicks()
 var samples: [(at: ContinuousClock.Instant, cpu: Double, rssMB: Double)] = []
 @MainActor func sample() { let now = usage(of: bot.processIdentifier); samples.append((.now, now.cpu, now.rssMB)) }
 sample()
@@ -141,6 +171,9 @@ for interaction in sent {
 }
 sample()
 let wall = milliseconds(ContinuousClock.now - loadStart) / 1000
+let dropped = udpReceiveBufferErrors() - droppedBefore
+let ticksAfter = machineTicks()
+let stolenShare = 100 * (ticksAfter.stolen - ticksBefore.stolen) / max(1, ticksAfter.total - ticksBefore.total)
 kill(bot.processIdentifier, SIGTERM)
 bot.waitUntilExit()
 
@@ -212,6 +245,8 @@ row("arrival offset p99 at the fake, worst stream", ms(jitterP99.max() ?? .nan))
 row("drift at the last packet, median stream", ms(percentile(drifts, 0.5)))
 row("drift at the last packet, worst stream", ms(drifts.max() ?? .nan))
 row("slots skipped, all streams", String(format: "%8d", skipped.reduce(0, +)))
+row("datagrams dropped by full receive buffers", String(format: "%8d", dropped))
 row("bot CPU, all streams at once", String(format: "%8.1f %% of one core (%.3f %% per stream)", windowCPU, windowCPU / Double(max(1, streams.count))))
 row("bot CPU, whole load (joins included)", String(format: "%8.1f %% of one core over %.0f s", loadCPU, wall))
+row("CPU time the hypervisor stole, whole machine", String(format: "%8.1f %%", stolenShare))
 row("bot RSS", String(format: "%8.1f MB at start, %.1f MB peak", samples.first!.rssMB, peakRSS))

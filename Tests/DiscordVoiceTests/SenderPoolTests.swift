@@ -43,6 +43,21 @@ import Testing
         #expect(seen == [[2, 2], [3, 3], [4]])
     }
 
+    @Test func deadlinesOfStreamsStartedApartShareOneMillisecondGrid() {
+        let start = ContinuousClock.now
+        let grid = RealtimeSender.deadlineGrid
+        let first = RealtimeSender.onGrid(start)
+        for microseconds in [1, 250, 999, 1000, 1001, 12_345, 20_000, 987_654_321] {
+            let instant = start + .microseconds(microseconds)
+            let aligned = RealtimeSender.onGrid(instant)
+            #expect(aligned >= instant - .nanoseconds(1))
+            #expect(aligned - instant < grid)
+            let apart = (aligned - first) / grid
+            #expect(apart == apart.rounded())
+            #expect(RealtimeSender.onGrid(aligned) == aligned)
+        }
+    }
+
     @Test(.timeLimit(.minutes(1))) func streamsGoToTheLeastLoadedThreadAndLeaveWhenTheyFinish() async {
         let pool = SenderPool(threads: 2)
         let senders = (0..<4).map { _ in RealtimeSender(pool: pool) }

@@ -92,9 +92,26 @@ final class RealtimeSender: Sendable {
         state.withLock { $0.queue.count }
     }
 
-    /// Starts a play on the pool whose first frame is due one interval from now.
+    /// Every stream's deadlines fall on this process-wide grid, so the streams due within one
+    /// step go out on one wake-up of their sending thread: with hundreds of streams, a thread
+    /// wakes once a millisecond instead of once per packet.
+    static let deadlineGrid = Duration.milliseconds(1)
+    /// Where the grid starts.
+    private static let gridEpoch = ContinuousClock.now
+
+    /// The first grid point at or after `instant`.
+    static func onGrid(_ instant: ContinuousClock.Instant) -> ContinuousClock.Instant {
+        let nanoseconds = { (duration: Duration) in
+            duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000
+        }
+        let step = nanoseconds(deadlineGrid)
+        let steps = (nanoseconds(instant - gridEpoch) + step - 1) / step
+        return gridEpoch + deadlineGrid * steps
+    }
+
+    /// Starts a play on the pool whose first frame is due one interval from now, on the grid.
     func start() {
-        let origin = ContinuousClock.now + .milliseconds(20)
+        let origin = Self.onGrid(.now + .milliseconds(20))
         state.withLock { state in
             state.queue.removeAll()
             state.finishing = false

@@ -7,6 +7,8 @@ import Foundation
 /// finishes. Each thread sleeps to its earliest deadline on a condition variable, so a stream
 /// that starts sooner wakes it; one packet (packetize, transport AEAD, `sendto`) takes a few
 /// microseconds, so two threads carry hundreds of streams within a fraction of a millisecond.
+/// Deadlines fall on ``RealtimeSender/deadlineGrid``, so a thread sends every packet due at one
+/// grid point in one wake-up.
 final class SenderPool: Sendable {
     /// The pool every voice connection of the process shares.
     static let shared = SenderPool(threads: defaultThreadCount)
@@ -39,10 +41,12 @@ final class SenderPool: Sendable {
 /// condition variable it sleeps on until the earliest one.
 private final class SenderThread: @unchecked Sendable {
     // The mutex, condition variable and heap live for the whole process (the pool is never torn
-    // down); the heap and `streams` are only touched with the mutex held.
+    // down); the heap and `streams` are only touched with the mutex held. The heap holds each
+    // stream retained once, from `add` until its play finishes, as an unmanaged reference: its
+    // entries are then plain bits, and sifting them costs no reference counting.
     private let mutex: UnsafeMutablePointer<pthread_mutex_t>
     private let condition: UnsafeMutablePointer<pthread_cond_t>
-    private var heap = DeadlineHeap<RealtimeSender>()
+    private var heap = DeadlineHeap<Unmanaged<RealtimeSender>>()
     private var streams = 0
 
     init(index: Int) {
@@ -72,7 +76,7 @@ private final class SenderThread: @unchecked Sendable {
     func add(_ stream: RealtimeSender, due: ContinuousClock.Instant) {
         pthread_mutex_lock(mutex)
         if heap.count + 1 > heap.capacity { heap.reserveCapacity(max(64, heap.capacity * 2)) }
-        heap.push(stream, due: due)
+        heap.push(.passRetained(stream), due: due)
         streams += 1
         pthread_cond_signal(condition)
         pthread_mutex_unlock(mutex)
@@ -95,7 +99,7 @@ private final class SenderThread: @unchecked Sendable {
             }
             let entry = heap.popFirst()!
             pthread_mutex_unlock(mutex)
-            let step = entry.item.tick(packet: &packet)
+            let step = entry.item._withUnsafeGuaranteedRef { $0.tick(packet: &packet) }
             pthread_mutex_lock(mutex)
             switch step {
             case .wait(let until):
@@ -104,6 +108,7 @@ private final class SenderThread: @unchecked Sendable {
                 streams -= 1
                 pthread_mutex_unlock(mutex)
                 done?.resume(returning: report)
+                entry.item.release()
                 pthread_mutex_lock(mutex)
             }
         }
