@@ -103,7 +103,7 @@ struct BotRunCommand: AsyncParsableCommand {
         // The bot stops on these signals through its service group; the trap only ends a
         // process that has not stopped within the grace: the screams' own 0.5 s, the replies'
         // edits, the gateway's close and the metrics server's, on a machine that may be busy.
-        let trap = SignalTrap(grace: .seconds(5))
+        let trap = SignalTrap(grace: SignalTrap.disconnectingGracePeriod)
         trap.install()
         try await ScreamBot.run(botSettings, version: Scream.version, logger: logger)
         withExtendedLifetime(trap) {}

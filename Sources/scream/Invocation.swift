@@ -9,17 +9,18 @@ struct Invocation {
     let trap: SignalTrap
     let recipe: ScreamRecipe
 
-    /// Loads the settings from the cascade, starts logging and catching signals, and resolves
-    /// the scream.
+    /// Loads the settings from the cascade, starts logging and catching signals (ending the
+    /// process `grace` after a signal it has not stopped by), and resolves the scream.
     init(
-        flags: [SettingKey: String], flagNames: [SettingKey: String] = [:], audio: AudioOptions, common: CommonOptions
+        flags: [SettingKey: String], flagNames: [SettingKey: String] = [:], audio: AudioOptions, common: CommonOptions,
+        grace: DispatchTimeInterval = SignalTrap.gracePeriod
     ) throws {
         let allFlags = flags.merging(audio.flags) { own, _ in own }.merging(common.flags) { own, _ in own }
         settings = try SettingsLoader.load(
             flags: allFlags, flagNames: flagNames, configFile: common.config, environment: ProcessInfo.processInfo.environment)
         logger = Self.startLogging(at: settings.effectiveLogLevel)
         logger.debug("settings: \(settings.redactedSummary)")
-        trap = SignalTrap()
+        trap = SignalTrap(grace: grace)
         trap.install()
         recipe = try ScreamRecipe.resolve(settings: settings, parameterFile: audio.params)
     }

@@ -74,7 +74,8 @@ struct PlayCommand: AsyncParsableCommand {
         var flagNames: [SettingKey: String] = [:]
         flagNames[.guildID] = guildArgument.map { _ in "argument GUILD" }
         flagNames[.channelID] = channelArgument.map { _ in "argument CHANNEL" }
-        let invocation = try Invocation(flags: flags, flagNames: flagNames, audio: audio, common: common)
+        let invocation = try Invocation(
+            flags: flags, flagNames: flagNames, audio: audio, common: common, grace: SignalTrap.disconnectingGracePeriod)
         if audio.printParams {
             invocation.printParams()
             return

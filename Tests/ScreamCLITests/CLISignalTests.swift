@@ -103,6 +103,29 @@ import Testing
         #expect(try mask("SigIgn") & trapped == 0)
     }
 
+    /// A render blocked writing to a pipe nobody reads cannot notice a signal, so the trap ends
+    /// the process once its grace has passed, and says so.
+    @Test func aRenderBlockedOnAFullPipeExitsAfterTheGraceWithASentence() throws {
+        let folder = try scratchFolder()
+        let unread = Pipe()
+        var signalled: ContinuousClock.Instant?
+        let result = try ScreamBinary.run(
+            ["generate", "-", "--format", "wav", "--preset", "classic", "--duration", "10m"], in: folder, timeout: 30,
+            standardOutput: unread.fileHandleForWriting
+        ) { process in
+            // 10 minutes of WAV fill the pipe's 64 KiB within the first block.
+            Thread.sleep(forTimeInterval: 1)
+            signalled = .now
+            kill(process.processIdentifier, SIGINT)
+        }
+        let waited = ContinuousClock.now - (try #require(signalled))
+        #expect(result.status == 128 + SIGINT)
+        #expect(result.stderr == "error: interrupted by SIGINT; scream did not stop in time and exited before finishing.\n")
+        #expect(waited >= .milliseconds(1500))
+        #expect(waited < .seconds(20))
+        withExtendedLifetime(unread) {}
+    }
+
     @Test func signalMidRenderRemovesTheImageToo() throws {
         let folder = try scratchFolder()
         var sawTemporaryImage = false

@@ -13,7 +13,7 @@ struct ProcessResult {
 /// waits at most `timeout` seconds; a child that overruns is terminated and recorded as an issue.
 func runProcess(
     _ executable: String, _ arguments: [String], in directory: URL, environment: [String: String]? = nil,
-    timeout: Double = 60, whileRunning: ((ChildProcess) -> Void)? = nil
+    timeout: Double = 60, standardOutput: FileHandle? = nil, whileRunning: ((ChildProcess) -> Void)? = nil
 ) throws -> ProcessResult {
     let process = ChildProcess()
     process.executableURL = URL(fileURLWithPath: executable)
@@ -30,7 +30,7 @@ func runProcess(
     }
     let out = try FileHandle(forWritingTo: outURL)
     let err = try FileHandle(forWritingTo: errURL)
-    process.standardOutput = out
+    process.standardOutput = standardOutput ?? out
     process.standardError = err
     process.standardInput = FileHandle.nullDevice
     try process.run()
@@ -77,7 +77,7 @@ enum ScreamBinary {
     /// and a HOME that holds no config file.
     static func run(
         _ arguments: [String], in directory: URL, environment: [String: String] = [:], timeout: Double = 60,
-        whileRunning: ((ChildProcess) -> Void)? = nil
+        standardOutput: FileHandle? = nil, whileRunning: ((ChildProcess) -> Void)? = nil
     ) throws -> ProcessResult {
         let base = [
             "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "COLUMNS": "80",
@@ -85,7 +85,7 @@ enum ScreamBinary {
         ]
         return try runProcess(
             path, arguments, in: directory, environment: base.merging(environment) { _, new in new },
-            timeout: timeout, whileRunning: whileRunning)
+            timeout: timeout, standardOutput: standardOutput, whileRunning: whileRunning)
     }
 }
 

@@ -8,10 +8,14 @@ import Foundation
 /// A render blocked on a child process arms a cancel action with ``cancelling(with:_:)``,
 /// which the signal runs so the blocked read returns. If the process does not stop within
 /// its grace period (``gracePeriod`` unless given; blocked on a full pipe or a dead connection,
-/// say), the trap removes the registered temporary files itself and exits with 128 + the signal.
+/// say), the trap removes the registered temporary files itself, says so in one sentence on
+/// standard error and exits with 128 + the signal.
 public final class SignalTrap: @unchecked Sendable {
     /// How long a render has to notice the signal before the process exits on its own.
     public static let gracePeriod: DispatchTimeInterval = .milliseconds(1500)
+    /// How long a command connected to Discord has after a signal to leave its voice channels
+    /// and close its connections, on a machine that may be busy.
+    public static let disconnectingGracePeriod: DispatchTimeInterval = .seconds(5)
 
     /// How long this trap lets the process stop by itself after a signal.
     private let grace: DispatchTimeInterval
@@ -94,6 +98,11 @@ public final class SignalTrap: @unchecked Sendable {
         return try body()
     }
 
+    /// What the trap prints when it ends the process itself.
+    static func timeoutSentence(for signal: Int32) -> String {
+        "error: interrupted by \(name(of: signal)); scream did not stop in time and exited before finishing.\n"
+    }
+
     private func receive(_ number: Int32) {
         let (first, cancel) = lock.withLock {
             defer { caught = caught ?? number }
@@ -105,6 +114,7 @@ public final class SignalTrap: @unchecked Sendable {
             for path in lock.withLock({ temporaryFiles }) {
                 unlink(path)
             }
+            FileHandle.standardError.write(Data(Self.timeoutSentence(for: number).utf8))
             exit(128 + number)
         }
     }
