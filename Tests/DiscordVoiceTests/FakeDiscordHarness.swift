@@ -12,10 +12,12 @@ struct Harness {
     static let party = Snowflake(FakeDiscord.Sample.partyChannelID)!
     static let lobby = Snowflake(FakeDiscord.Sample.lobbyChannelID)!
 
-    /// Starts the fake with `options` and a client with `token` (the fake's own by default).
+    /// Starts the fake with `options` and a client with `token` (the fake's own by default)
+    /// whose waits for READY and for a voice join last `timeout`: 15 s unless given, since a
+    /// loaded CI machine can stall every thread of the test process for several seconds.
     static func start(
         _ options: FakeDiscord.Options = FakeDiscord.Options(), token: String = FakeDiscord.Sample.token,
-        timeout: Duration = .seconds(5)
+        timeout: Duration = .seconds(15)
     ) async throws -> Harness {
         let fake = try await FakeDiscord.start(options)
         var logger = Logger(label: "test.discord")
