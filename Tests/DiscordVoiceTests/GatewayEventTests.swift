@@ -118,8 +118,9 @@ import Testing
         }
     }
 
+    /// Heartbeats 30 s apart, so a machine that stalls for a few seconds makes no reconnect of its own.
     @Test func aFreshIdentifyAfterAnInvalidSessionIsAnnouncedAsReplaced() async throws {
-        let harness = try await Harness.start(timeout: .seconds(10))
+        let harness = try await Harness.start(FakeDiscord.Options(heartbeatInterval: .seconds(30)))
         try await harness.run { harness in
             try await harness.gateway.connect()
             await harness.fake.inject(.gatewayInvalidSession(resumable: false))

@@ -86,8 +86,9 @@ import Testing
         }
     }
 
+    /// Heartbeats 30 s apart, so a machine that stalls for a few seconds makes no reconnect of its own.
     @Test func aGatewayReconnectCountsOneReconnectAndOneResumeOnShardZero() async throws {
-        try await FakeDiscord.withRunning { fake in
+        try await FakeDiscord.withRunning(FakeDiscord.Options(heartbeatInterval: .seconds(30))) { fake in
             let bot = try BotRun(fake: fake, arguments: Self.anyPort)
             let metrics = try await MetricsEndpoint(bot: bot)
             try await bot.waitUntilRegistered()
