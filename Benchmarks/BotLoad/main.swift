@@ -100,11 +100,10 @@ bot.standardOutput = FileHandle.nullDevice
 bot.standardError = try FileHandle(forWritingTo: logURL)
 try bot.run()
 // Each shard identifies 5 s after the one before it.
-try await fake.rest.waitForRequests(1, to: "GET " + FakeDiscord.RESTRoute.globalCommands, timeout: .seconds(30 + 5 * shardCount))
-let shardsDeadline = ContinuousClock.now + .seconds(30 + 6 * shardCount)
-while fake.recorder.identifies.filter({ $0.outcome == .ready }).count < shardCount {
-    guard ContinuousClock.now < shardsDeadline else { throw FakeDiscordError.timedOut("every shard's READY", .seconds(30 + 6 * shardCount)) }
-    try await Task.sleep(for: .milliseconds(100))
+let identifyPatience = Duration.seconds(30 + 6 * shardCount)
+try await fake.rest.waitForRequests(1, to: "GET " + FakeDiscord.RESTRoute.globalCommands, timeout: identifyPatience)
+try await fake.recorder.waitFor("every shard's READY", timeout: identifyPatience) { [shardCount] _ in
+    fake.recorder.identifies.filter { $0.outcome == .ready }.count >= shardCount
 }
 try await Task.sleep(for: .milliseconds(500))
 
