@@ -170,9 +170,11 @@ struct EventTimeout: Error, CustomStringConvertible {
     var description: String { "no matching gateway event arrived in time" }
 }
 
-/// The next event on `gateway.events` that `matching` accepts, failing after `timeout`.
+/// The next event on `gateway.events` that `matching` accepts, failing after `timeout` (15 s
+/// unless given, as the harness's own waits: CPU-bound suites in the same test process can
+/// hold every thread of the concurrency pool for seconds).
 func nextEvent(
-    of gateway: GatewayClient, timeout: Duration = .seconds(5),
+    of gateway: GatewayClient, timeout: Duration = .seconds(15),
     matching: @escaping @Sendable (GatewayEvent) -> Bool
 ) async throws -> GatewayEvent {
     let events = gateway.events
